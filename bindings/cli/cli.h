@@ -1,0 +1,29 @@
+/* Shared declarations of the biomatch command-line tool. */
+#ifndef BIOMATCH_CLI_H
+#define BIOMATCH_CLI_H
+
+#include <stdio.h>
+
+#include "biomatch/biomatch.h"
+
+/* Exit codes, consistent across commands. */
+enum {
+  CLI_EXIT_OK = 0,
+  CLI_EXIT_FAILURE = 1, /* the work failed (bad input file, I/O error...) */
+  CLI_EXIT_USAGE = 2    /* the command line itself is wrong */
+};
+
+typedef struct cli_command {
+  const char *name;
+  const char *summary;
+  int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} cli_command;
+
+/* Prints "biomatch: <context>: <error name>: <message>" to stderr and returns CLI_EXIT_FAILURE. */
+int cli_report_error(const char *context, bm_status status);
+/* True when argv holds "-h" or "--help". */
+int cli_wants_help(int argc, char **argv);
+
+int cmd_version(int argc, char **argv);
+
+#endif

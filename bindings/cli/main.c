@@ -1,0 +1,31 @@
+/* biomatch: command-line front end. Each command lives in cmd_<name>.c. */
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command commands[] = {
+    {"version", "print the library version", cmd_version},
+};
+enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
+
+static void print_usage(FILE *out) {
+  fprintf(out, "usage: biomatch COMMAND [ARGS...]\n\ncommands:\n");
+  for (int i = 0; i < COMMAND_COUNT; ++i) fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "\n'biomatch COMMAND --help' describes one command.\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    print_usage(stderr);
+    return CLI_EXIT_USAGE;
+  }
+  if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+    print_usage(stdout);
+    return CLI_EXIT_OK;
+  }
+  for (int i = 0; i < COMMAND_COUNT; ++i)
+    if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "biomatch: unknown command '%s'\n", argv[1]);
+  print_usage(stderr);
+  return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,1 @@
+set(BM_CLI_SOURCES main.c cli_util.c cmd_version.c)

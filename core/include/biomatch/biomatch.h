@@ -1,0 +1,12 @@
+/**
+ * @file biomatch.h
+ * @brief Umbrella header: include this to get the whole public biomatch API.
+ */
+#ifndef BIOMATCH_BIOMATCH_H
+#define BIOMATCH_BIOMATCH_H
+
+#include "bm_export.h"
+#include "bm_version.h"
+#include "bm_errors.h"
+
+#endif /* BIOMATCH_BIOMATCH_H */
