@@ -8,5 +8,6 @@
 #include "bm_export.h"
 #include "bm_version.h"
 #include "bm_errors.h"
+#include "bm_template.h"
 
 #endif /* BIOMATCH_BIOMATCH_H */

@@ -1,0 +1,20 @@
+/* Internal layout of bm_template, shared by the format readers/writers. */
+#ifndef BIOMATCH_TEMPLATE_INTERNAL_H
+#define BIOMATCH_TEMPLATE_INTERNAL_H
+
+#include "biomatch/bm_template.h"
+
+struct bm_template_s {
+  unsigned width, height; /* pixels; 0 = unknown */
+  double ppi_x, ppi_y;
+  unsigned finger_position;
+  unsigned impression_type;
+  unsigned finger_quality;
+  size_t minutia_count;
+  bm_minutia minutiae[BM_MAX_MINUTIAE];
+};
+
+/* Validates one minutia against the template's image; records the error. */
+bm_status bm_template_check_minutia_(const bm_template *tpl, const bm_minutia *minutia, size_t index);
+
+#endif
