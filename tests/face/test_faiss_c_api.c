@@ -1,0 +1,145 @@
+/* The FAISS C API subset biomatch relies on: exact inner-product search
+ * against a brute-force reference, factory-built indexes, parameters, and
+ * errors reported as codes with a message instead of exceptions. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <faiss/c_api/AutoTune_c.h>
+#include <faiss/c_api/IndexFlat_c.h>
+#include <faiss/c_api/IndexScalarQuantizer_c.h>
+#include <faiss/c_api/Index_c.h>
+#include <faiss/c_api/error_c.h>
+#include <faiss/c_api/index_factory_c.h>
+
+enum { DIMENSION = 32, VECTOR_COUNT = 2000, QUERY_COUNT = 20, NEIGHBOURS = 5 };
+
+static float *random_unit_vectors(int count, unsigned seed) {
+  float *vectors = malloc(sizeof(float) * (size_t)count * DIMENSION);
+  srand(seed);
+  for (int i = 0; i < count; ++i) {
+    double norm = 0;
+    for (int j = 0; j < DIMENSION; ++j) {
+      float value = (float)rand() / (float)RAND_MAX - 0.5f;
+      vectors[i * DIMENSION + j] = value;
+      norm += value * value;
+    }
+    for (int j = 0; j < DIMENSION; ++j) vectors[i * DIMENSION + j] /= (float)sqrt(norm);
+  }
+  return vectors;
+}
+
+static int brute_force_best(const float *base, const float *query) {
+  int best = -1;
+  float best_score = -INFINITY;
+  for (int i = 0; i < VECTOR_COUNT; ++i) {
+    float score = 0;
+    for (int j = 0; j < DIMENSION; ++j) score += base[i * DIMENSION + j] * query[j];
+    if (score > best_score) best_score = score, best = i;
+  }
+  return best;
+}
+
+START_TEST(test_flat_ip_matches_brute_force) {
+  float *base = random_unit_vectors(VECTOR_COUNT, 1), *queries = random_unit_vectors(QUERY_COUNT, 2);
+  FaissIndexFlatIP *index = NULL;
+  ck_assert_int_eq(faiss_IndexFlatIP_new_with(&index, DIMENSION), 0);
+  ck_assert_int_eq(faiss_Index_add(index, VECTOR_COUNT, base), 0);
+  ck_assert_int_eq(faiss_Index_ntotal(index), VECTOR_COUNT);
+  ck_assert_int_eq(faiss_Index_d(index), DIMENSION);
+  float distances[QUERY_COUNT * NEIGHBOURS];
+  idx_t labels[QUERY_COUNT * NEIGHBOURS];
+  ck_assert_int_eq(faiss_Index_search(index, QUERY_COUNT, queries, NEIGHBOURS, distances, labels), 0);
+  for (int q = 0; q < QUERY_COUNT; ++q) {
+    ck_assert_int_eq(labels[q * NEIGHBOURS], brute_force_best(base, queries + q * DIMENSION));
+    for (int k = 1; k < NEIGHBOURS; ++k)
+      ck_assert_float_le(distances[q * NEIGHBOURS + k], distances[q * NEIGHBOURS + k - 1]);
+  }
+  faiss_Index_free(index);
+  free(base);
+  free(queries);
+}
+END_TEST
+
+START_TEST(test_factory_hnsw_with_parameter) {
+  float *base = random_unit_vectors(VECTOR_COUNT, 3);
+  FaissIndex *index = NULL;
+  ck_assert_int_eq(faiss_index_factory(&index, DIMENSION, "HNSW16", METRIC_INNER_PRODUCT), 0);
+  ck_assert_int_eq(faiss_Index_add(index, VECTOR_COUNT, base), 0);
+  FaissParameterSpace *space = NULL;
+  ck_assert_int_eq(faiss_ParameterSpace_new(&space), 0);
+  ck_assert_int_eq(faiss_ParameterSpace_set_index_parameter(space, index, "efSearch", 64), 0);
+  /* Searching a stored vector finds itself. */
+  int found = 0;
+  for (int q = 0; q < 50; ++q) {
+    float distance;
+    idx_t label;
+    ck_assert_int_eq(faiss_Index_search(index, 1, base + q * 7 * DIMENSION, 1, &distance, &label), 0);
+    found += label == q * 7;
+  }
+  ck_assert_int_ge(found, 48);
+  /* An unknown parameter is an error, not an exception escaping into C. */
+  ck_assert_int_ne(faiss_ParameterSpace_set_index_parameter(space, index, "noSuchParameter", 1), 0);
+  ck_assert_uint_gt(strlen(faiss_get_last_error()), 0);
+  faiss_ParameterSpace_free(space);
+  faiss_Index_free(index);
+  free(base);
+}
+END_TEST
+
+START_TEST(test_scalar_quantizer_and_ivf_training) {
+  float *base = random_unit_vectors(VECTOR_COUNT, 4);
+  FaissIndexScalarQuantizer *quantized = NULL;
+  ck_assert_int_eq(faiss_IndexScalarQuantizer_new_with(&quantized, DIMENSION, QT_8bit, METRIC_INNER_PRODUCT), 0);
+  ck_assert_int_eq(faiss_Index_train(quantized, VECTOR_COUNT, base), 0);
+  ck_assert_int_eq(faiss_Index_add(quantized, VECTOR_COUNT, base), 0);
+  float distance;
+  idx_t label;
+  ck_assert_int_eq(faiss_Index_search(quantized, 1, base + 11 * DIMENSION, 1, &distance, &label), 0);
+  ck_assert_int_eq(label, 11);
+  faiss_Index_free(quantized);
+
+  FaissIndex *ivf = NULL;
+  ck_assert_int_eq(faiss_index_factory(&ivf, DIMENSION, "IVF16,Flat", METRIC_INNER_PRODUCT), 0);
+  ck_assert_int_eq(faiss_Index_is_trained(ivf), 0);
+  /* Adding before training is a FAISS error, reported as a code. */
+  ck_assert_int_ne(faiss_Index_add(ivf, VECTOR_COUNT, base), 0);
+  ck_assert_int_eq(faiss_Index_train(ivf, VECTOR_COUNT, base), 0);
+  ck_assert_int_eq(faiss_Index_add(ivf, VECTOR_COUNT, base), 0);
+  ck_assert_int_eq(faiss_Index_reset(ivf), 0);
+  ck_assert_int_eq(faiss_Index_ntotal(ivf), 0);
+  faiss_Index_free(ivf);
+  free(base);
+}
+END_TEST
+
+START_TEST(test_errors_are_codes_with_messages) {
+  FaissIndex *index = (FaissIndex *)0x1;
+  ck_assert_int_eq(faiss_index_factory(&index, DIMENSION, "NotAnIndexType", METRIC_INNER_PRODUCT), FAISS_EXCEPT);
+  ck_assert_ptr_null(index);
+  ck_assert_uint_gt(strlen(faiss_get_last_error()), 0);
+  ck_assert_int_ne(faiss_index_factory(NULL, DIMENSION, "Flat", METRIC_INNER_PRODUCT), 0);
+  ck_assert_int_ne(faiss_index_factory(&index, 0, "Flat", METRIC_INNER_PRODUCT), 0);
+  ck_assert_int_ne(faiss_Index_search(NULL, 1, NULL, 1, NULL, NULL), 0);
+  faiss_Index_free(NULL);
+  faiss_ParameterSpace_free(NULL);
+  ck_assert_int_eq(faiss_Index_ntotal(NULL), 0);
+}
+END_TEST
+
+int main(void) {
+  Suite *suite = suite_create("faiss_c_api");
+  TCase *tcase = tcase_create("face");
+  tcase_set_timeout(tcase, 120);
+  tcase_add_test(tcase, test_flat_ip_matches_brute_force);
+  tcase_add_test(tcase, test_factory_hnsw_with_parameter);
+  tcase_add_test(tcase, test_scalar_quantizer_and_ivf_training);
+  tcase_add_test(tcase, test_errors_are_codes_with_messages);
+  suite_add_tcase(suite, tcase);
+  SRunner *runner = srunner_create(suite);
+  srunner_run_all(runner, CK_NORMAL);
+  int failed = srunner_ntests_failed(runner);
+  srunner_free(runner);
+  return failed == 0 ? 0 : 1;
+}
