@@ -9,5 +9,6 @@
 #include "bm_version.h"
 #include "bm_errors.h"
 #include "bm_template.h"
+#include "bm_kernels.h"
 
 #endif /* BIOMATCH_BIOMATCH_H */
