@@ -24,6 +24,7 @@ test: build
 
 bench: build
 	@$(BUILD_DIR)/bench/bench_kernels --benchmark_out=$(BUILD_DIR)/bench_kernels.json --benchmark_out_format=json
+	@python3 bench/kernel_ratios.py $(BUILD_DIR)/bench_kernels.json
 
 clean:
 	rm -rf $(BUILD_DIR) build-*
