@@ -25,5 +25,6 @@ int cli_report_error(const char *context, bm_status status);
 int cli_wants_help(int argc, char **argv);
 
 int cmd_version(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 #endif

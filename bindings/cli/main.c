@@ -4,6 +4,7 @@
 #include "cli.h"
 
 static const cli_command commands[] = {
+    {"demo", "run the main job on built-in data", cmd_demo},
     {"version", "print the library version", cmd_version},
 };
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
