@@ -18,5 +18,6 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/biomatchConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/biomatchConfigVersion.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/biomatch)
 
+file(RELATIVE_PATH BM_PC_RELATIVE_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
 configure_file(cmake/biomatch.pc.in ${CMAKE_CURRENT_BINARY_DIR}/biomatch.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/biomatch.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
