@@ -9,6 +9,7 @@
 #include "bm_version.h"
 #include "bm_errors.h"
 #include "bm_template.h"
+#include "bm_template_io.h"
 #include "bm_kernels.h"
 
 #endif /* BIOMATCH_BIOMATCH_H */

@@ -135,6 +135,36 @@ BM_API BM_NODISCARD bm_status bm_template_add_minutia(bm_template *tpl, const bm
 BM_API BM_NODISCARD bm_status bm_template_set_minutiae(bm_template *tpl, const bm_minutia *minutiae,
                                                       size_t count);
 
+/**
+ * Record-level fields kept so that a record read and written again in the
+ * same format keeps them: the 16-bit capture equipment field of ISO/IEC
+ * 19794-2:2005 and ANSI INCITS 378 (top 4 bits: compliance/certification,
+ * low 12 bits: equipment id; the low 12 bits map to the ISO 2011 capture
+ * device type id) and the finger view number (0..15, the ISO 2011
+ * representation number). Both default to 0.
+ */
+BM_API BM_NODISCARD bm_status bm_template_set_record_info(bm_template *tpl, unsigned capture_equipment_id,
+                                                         unsigned view_number);
+/** Reads the record-level fields; any output pointer may be NULL. */
+BM_API void bm_template_get_record_info(const bm_template *tpl, unsigned *capture_equipment_id,
+                                        unsigned *view_number);
+
+/**
+ * Extended data of the finger view: the content of the ISO/ANSI extended
+ * data block after its 2-byte length, i.e. a sequence of areas, each
+ * {type id (2 bytes, big-endian), area length (2 bytes, big-endian,
+ * counting this 4-byte header), data}. biomatch does not interpret the
+ * areas (ridge counts, core/delta, vendor data); it keeps them so that they
+ * are written back unchanged by the ISO, ANSI and biomatch writers (xyt
+ * drops them). Fails with BM_ERR_BAD_FIELD when the areas do not tile the
+ * block exactly or it exceeds 65535 bytes. The bytes are copied.
+ */
+BM_API BM_NODISCARD bm_status bm_template_set_extended_data(bm_template *tpl, const void *data, size_t size);
+/** @return the extended data (NULL when empty) and its size in *size (may be NULL). Valid until modified or freed. */
+BM_API const void *bm_template_extended_data(const bm_template *tpl, size_t *size);
+/** @return the number of extended data areas held (0 for NULL or none). */
+BM_API size_t bm_template_extended_area_count(const bm_template *tpl);
+
 BM_EXTERN_C_END
 
 #endif /* BIOMATCH_BM_TEMPLATE_H */

@@ -1,3 +1,9 @@
 # Template data model and the interchange formats.
-set(BM_TEMPLATE_SOURCES core/src/template/template.c)
+set(BM_TEMPLATE_SOURCES
+  core/src/template/template.c
+  core/src/template/template_io.c
+  core/src/template/fmr_common.c
+  core/src/template/format_iso2005.c
+  core/src/template/format_ansi378.c
+  core/src/template/format_stubs_tmp.c)
 set(BM_TEMPLATE_LIBS m)

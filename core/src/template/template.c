@@ -22,7 +22,11 @@ bm_status bm_template_create(bm_template **out_template) {
   return BM_OK;
 }
 
-void bm_template_free(bm_template *tpl) { free(tpl); }
+void bm_template_free(bm_template *tpl) {
+  if (!tpl) return;
+  free(tpl->extended_data);
+  free(tpl);
+}
 
 bm_status bm_template_clone(const bm_template *tpl, bm_template **out_copy) {
   if (!tpl || !out_copy) return bm_fail_(BM_ERR_INVALID_ARGUMENT, "bm_template_clone: NULL argument");
@@ -30,6 +34,14 @@ bm_status bm_template_clone(const bm_template *tpl, bm_template **out_copy) {
   bm_template *copy = malloc(sizeof *copy);
   if (!copy) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "bm_template_clone: out of memory");
   memcpy(copy, tpl, sizeof *copy);
+  if (tpl->extended_size) {
+    copy->extended_data = malloc(tpl->extended_size);
+    if (!copy->extended_data) {
+      free(copy);
+      return bm_fail_(BM_ERR_OUT_OF_MEMORY, "bm_template_clone: out of memory");
+    }
+    memcpy(copy->extended_data, tpl->extended_data, tpl->extended_size);
+  }
   *out_copy = copy;
   return BM_OK;
 }
@@ -143,4 +155,71 @@ bm_status bm_template_set_minutiae(bm_template *tpl, const bm_minutia *minutiae,
   }
   tpl->minutia_count = count;
   return BM_OK;
+}
+
+bm_status bm_template_set_record_info(bm_template *tpl, unsigned capture_equipment_id, unsigned view_number) {
+  if (!tpl) return bm_fail_(BM_ERR_INVALID_ARGUMENT, "bm_template_set_record_info: template is NULL");
+  if (capture_equipment_id > UINT16_MAX)
+    return bm_fail_(BM_ERR_BAD_FIELD, "capture equipment id 0x%x does not fit 16 bits", capture_equipment_id);
+  if (view_number > 15) return bm_fail_(BM_ERR_BAD_FIELD, "view number %u is outside 0..15", view_number);
+  tpl->capture_equipment_id = capture_equipment_id;
+  tpl->view_number = view_number;
+  return BM_OK;
+}
+
+void bm_template_get_record_info(const bm_template *tpl, unsigned *capture_equipment_id, unsigned *view_number) {
+  if (capture_equipment_id) *capture_equipment_id = tpl ? tpl->capture_equipment_id : 0;
+  if (view_number) *view_number = tpl ? tpl->view_number : 0;
+}
+
+/* Walks the area headers (type, length including the 4-byte header) and
+ * returns the number of areas, or 0 with an error when they do not tile the block. */
+static bm_status count_extended_areas(const uint8_t *data, size_t size, size_t *area_count) {
+  size_t offset = 0, count = 0;
+  while (offset < size) {
+    if (size - offset < 4)
+      return bm_fail_(BM_ERR_BAD_FIELD, "extended data area header at offset %zu needs 4 bytes, %zu left", offset,
+                      size - offset);
+    size_t area_length = (size_t)data[offset + 2] << 8 | data[offset + 3];
+    if (area_length < 4 || area_length > size - offset)
+      return bm_fail_(BM_ERR_BAD_FIELD, "extended data area at offset %zu declares length %zu (%zu bytes left)",
+                      offset, area_length, size - offset);
+    offset += area_length;
+    ++count;
+  }
+  *area_count = count;
+  return BM_OK;
+}
+
+bm_status bm_template_set_extended_data(bm_template *tpl, const void *data, size_t size) {
+  if (!tpl || (!data && size)) return bm_fail_(BM_ERR_INVALID_ARGUMENT, "bm_template_set_extended_data: NULL argument");
+  if (size > UINT16_MAX)
+    return bm_fail_(BM_ERR_BAD_FIELD, "extended data of %zu bytes exceeds the 65535-byte block limit", size);
+  size_t area_count = 0;
+  {
+    bm_status status = count_extended_areas(data, size, &area_count);
+    if (status != BM_OK) return status;
+  }
+  uint8_t *copy = NULL;
+  if (size) {
+    copy = malloc(size);
+    if (!copy) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "bm_template_set_extended_data: out of memory");
+    memcpy(copy, data, size);
+  }
+  free(tpl->extended_data);
+  tpl->extended_data = copy;
+  tpl->extended_size = size;
+  return BM_OK;
+}
+
+const void *bm_template_extended_data(const bm_template *tpl, size_t *size) {
+  if (size) *size = tpl ? tpl->extended_size : 0;
+  return (tpl && tpl->extended_size) ? tpl->extended_data : NULL;
+}
+
+size_t bm_template_extended_area_count(const bm_template *tpl) {
+  size_t count = 0;
+  if (!tpl || !tpl->extended_size) return 0;
+  if (count_extended_areas(tpl->extended_data, tpl->extended_size, &count) != BM_OK) return 0;
+  return count;
 }

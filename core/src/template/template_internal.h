@@ -10,6 +10,10 @@ struct bm_template_s {
   unsigned finger_position;
   unsigned impression_type;
   unsigned finger_quality;
+  unsigned capture_equipment_id; /* 16-bit ISO 2005/ANSI field, as stored */
+  unsigned view_number;          /* 0..15 */
+  uint8_t *extended_data;        /* extended data areas, owned; NULL when empty */
+  size_t extended_size;
   size_t minutia_count;
   bm_minutia minutiae[BM_MAX_MINUTIAE];
 };

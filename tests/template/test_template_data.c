@@ -1,0 +1,130 @@
+/* Reading the shared real-world records: every FVC2002 ISO template, the
+ * SourceAFIS samples (extended data, zero padding) and the truncated
+ * OpenAFIS records. Needs ../shared/data; exits 77 when it is absent. */
+#include <check.h>
+#include <glob.h>
+#include <string.h>
+
+#include "biomatch/biomatch.h"
+#include "template/test_data_files.h"
+
+static const char *data_dir;
+
+static void glob_data(const char *pattern, glob_t *found) {
+  char full[1024];
+  snprintf(full, sizeof full, "%s/%s", data_dir, pattern);
+  ck_assert_int_eq(glob(full, 0, NULL, found), 0);
+}
+
+START_TEST(test_all_fvc2002_iso_templates_parse) {
+  glob_t found;
+  glob_data("fvc2002_db[12]_b/*.iso", &found);
+  ck_assert_uint_eq(found.gl_pathc, 160);
+  for (size_t i = 0; i < found.gl_pathc; ++i) {
+    bm_template *tpl = NULL;
+    bm_status status = bm_template_read_file(found.gl_pathv[i], &tpl);
+    ck_assert_msg(status == BM_OK, "%s: %s %s", found.gl_pathv[i], bm_error_name(status), bm_last_error_message());
+    unsigned width, height, position, impression;
+    double ppi_x, ppi_y;
+    bm_template_get_image(tpl, &width, &height, &ppi_x, &ppi_y);
+    bm_template_get_finger(tpl, &position, &impression, NULL);
+    /* SOURCE.md: every header says 300x400 at 197 px/cm, finger 0, impression 0. */
+    ck_assert_uint_eq(width, 300);
+    ck_assert_uint_eq(height, 400);
+    ck_assert_double_eq_tol(ppi_x, 197 * 2.54, 1e-9);
+    ck_assert_double_eq_tol(ppi_y, 197 * 2.54, 1e-9);
+    ck_assert_uint_eq(position, 0);
+    ck_assert_uint_eq(impression, 0);
+    ck_assert_uint_gt(bm_template_minutia_count(tpl), 0);
+    const bm_minutia *minutiae = bm_template_minutiae(tpl);
+    for (size_t m = 0; m < bm_template_minutia_count(tpl); ++m) {
+      ck_assert_uint_lt(minutiae[m].x, 300);
+      ck_assert_uint_lt(minutiae[m].y, 400);
+      ck_assert(minutiae[m].type == BM_MINUTIA_RIDGE_ENDING || minutiae[m].type == BM_MINUTIA_BIFURCATION);
+    }
+    bm_template_free(tpl);
+  }
+  globfree(&found);
+}
+END_TEST
+
+START_TEST(test_fvc_record_fields_match_the_bytes) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/fvc2002_db1_b/101_1.iso", data_dir);
+  size_t size = 0;
+  unsigned char *bytes = test_load_file(path, &size);
+  ck_assert_ptr_nonnull(bytes);
+  bm_template *tpl = NULL;
+  ck_assert_int_eq(bm_template_read_memory(bytes, size, &tpl), BM_OK);
+  /* Minutia count is byte 27; the first minutia starts at byte 28. */
+  ck_assert_uint_eq(bm_template_minutia_count(tpl), bytes[27]);
+  const bm_minutia *first = bm_template_minutiae(tpl);
+  ck_assert_uint_eq(first->type, bytes[28] >> 6 == 1 ? BM_MINUTIA_RIDGE_ENDING : BM_MINUTIA_BIFURCATION);
+  ck_assert_uint_eq(first->x, ((bytes[28] & 0x3Fu) << 8) | bytes[29]);
+  ck_assert_uint_eq(first->y, ((bytes[30] & 0x3Fu) << 8) | bytes[31]);
+  ck_assert_float_eq(first->angle, bytes[32] * 360.0f / 256.0f);
+  bm_template_free(tpl);
+  free(bytes);
+}
+END_TEST
+
+START_TEST(test_sourceafis_samples_parse_with_extended_data_and_padding) {
+  const char *names[] = {"iso-probe.dat", "iso-matching.dat", "iso-nonmatching.dat"};
+  const size_t minutiae[] = {38, 38, 39};
+  for (int i = 0; i < 3; ++i) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/sourceafis_iso_samples/%s", data_dir, names[i]);
+    bm_template *tpl = NULL;
+    bm_status status = bm_template_read_file(path, &tpl);
+    ck_assert_msg(status == BM_OK, "%s: %s", names[i], bm_last_error_message());
+    ck_assert_uint_eq(bm_template_minutia_count(tpl), minutiae[i]);
+    size_t extended = 0;
+    ck_assert_ptr_nonnull(bm_template_extended_data(tpl, &extended));
+    ck_assert_uint_eq(extended, 5);
+    ck_assert_uint_eq(bm_template_extended_area_count(tpl), 1);
+    unsigned quality;
+    bm_template_get_finger(tpl, NULL, NULL, &quality);
+    ck_assert_uint_eq(quality, 100);
+    /* Written back as ISO 2005, the record is byte-identical to the file up to its length. */
+    size_t file_size = 0, written = 0;
+    unsigned char *original = test_load_file(path, &file_size);
+    unsigned char out[1024];
+    ck_assert_int_eq(bm_template_write_memory(tpl, BM_FORMAT_ISO_2005, 0, out, sizeof out, &written), BM_OK);
+    const size_t record_length = (size_t)original[8] << 24 | original[9] << 16 | original[10] << 8 | original[11];
+    ck_assert_uint_eq(written, record_length);
+    ck_assert_mem_eq(out, original, written);
+    free(original);
+    bm_template_free(tpl);
+  }
+}
+END_TEST
+
+START_TEST(test_openafis_truncated_records_are_rejected) {
+  glob_t found;
+  glob_data("openafis_invalid_iso/*.iso", &found);
+  ck_assert_uint_eq(found.gl_pathc, 3);
+  for (size_t i = 0; i < found.gl_pathc; ++i) {
+    bm_template *tpl = (bm_template *)&found; /* must be reset to NULL on failure */
+    ck_assert_int_eq(bm_template_read_file(found.gl_pathv[i], &tpl), BM_ERR_TRUNCATED);
+    ck_assert_ptr_null(tpl);
+    ck_assert_ptr_nonnull(strstr(bm_last_error_message(), "length field"));
+  }
+  globfree(&found);
+}
+END_TEST
+
+int main(void) {
+  data_dir = test_data_dir_or_skip();
+  Suite *suite = suite_create("template_data");
+  TCase *tcase = tcase_create("shared_data");
+  tcase_add_test(tcase, test_all_fvc2002_iso_templates_parse);
+  tcase_add_test(tcase, test_fvc_record_fields_match_the_bytes);
+  tcase_add_test(tcase, test_sourceafis_samples_parse_with_extended_data_and_padding);
+  tcase_add_test(tcase, test_openafis_truncated_records_are_rejected);
+  suite_add_tcase(suite, tcase);
+  SRunner *runner = srunner_create(suite);
+  srunner_run_all(runner, CK_NORMAL);
+  const int failed = srunner_ntests_failed(runner);
+  srunner_free(runner);
+  return failed ? 1 : 0;
+}
