@@ -11,5 +11,6 @@
 #include "bm_template.h"
 #include "bm_template_io.h"
 #include "bm_kernels.h"
+#include "bm_face.h"
 
 #endif /* BIOMATCH_BIOMATCH_H */
