@@ -113,6 +113,47 @@ START_TEST(test_openafis_truncated_records_are_rejected) {
 }
 END_TEST
 
+START_TEST(test_tsinghua_xyt_files_parse) {
+  glob_t found;
+  glob_data("tsinghua_latent_generated_A/Latent_Latent/*/*/*.xyt", &found);
+  ck_assert_uint_eq(found.gl_pathc, 168);
+  bm_read_options options;
+  bm_read_options_init(&options);
+  options.format = BM_FORMAT_XYT; /* some files are empty: nothing to detect from */
+  options.xyt_width = 512;
+  options.xyt_height = 512;
+  options.xyt_ppi = 500;
+  size_t empty = 0;
+  for (size_t i = 0; i < found.gl_pathc; ++i) {
+    bm_template *tpl = NULL;
+    bm_status status = bm_template_read_file_ex(found.gl_pathv[i], &options, &tpl);
+    ck_assert_msg(status == BM_OK, "%s: %s %s", found.gl_pathv[i], bm_error_name(status), bm_last_error_message());
+    if (bm_template_minutia_count(tpl) == 0) ++empty;
+    bm_template_free(tpl);
+  }
+  ck_assert_uint_lt(empty, found.gl_pathc);
+  globfree(&found);
+}
+END_TEST
+
+START_TEST(test_real_record_truncated_at_every_byte_is_rejected) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/sourceafis_iso_samples/iso-nonmatching.dat", data_dir);
+  size_t size = 0;
+  unsigned char *bytes = test_load_file(path, &size);
+  ck_assert_ptr_nonnull(bytes);
+  const size_t record_length = (size_t)bytes[8] << 24 | bytes[9] << 16 | bytes[10] << 8 | bytes[11];
+  for (size_t prefix = 0; prefix < record_length; ++prefix) {
+    unsigned char *copy = malloc(prefix ? prefix : 1);
+    memcpy(copy, bytes, prefix);
+    bm_template *tpl = NULL;
+    ck_assert_int_eq(bm_template_read_memory(copy, prefix, &tpl), BM_ERR_TRUNCATED);
+    free(copy);
+  }
+  free(bytes);
+}
+END_TEST
+
 int main(void) {
   data_dir = test_data_dir_or_skip();
   Suite *suite = suite_create("template_data");
@@ -121,6 +162,8 @@ int main(void) {
   tcase_add_test(tcase, test_fvc_record_fields_match_the_bytes);
   tcase_add_test(tcase, test_sourceafis_samples_parse_with_extended_data_and_padding);
   tcase_add_test(tcase, test_openafis_truncated_records_are_rejected);
+  tcase_add_test(tcase, test_tsinghua_xyt_files_parse);
+  tcase_add_test(tcase, test_real_record_truncated_at_every_byte_is_rejected);
   suite_add_tcase(suite, tcase);
   SRunner *runner = srunner_create(suite);
   srunner_run_all(runner, CK_NORMAL);

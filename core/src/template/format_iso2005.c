@@ -20,6 +20,7 @@ bm_status bm_iso2005_read_(const uint8_t *data, size_t size, const bm_read_optio
   if (length < ISO2005_HEADER_SIZE)
     return bm_fail_(BM_ERR_LENGTH_MISMATCH, "%s: length field at offset 8 says %u bytes, less than the %d-byte header",
                     record_name, length, ISO2005_HEADER_SIZE);
+  BM_TRY_(bm_fmr_check_trailing_(data, size, length, record_name, options));
   bm_byte_reader_ record = bm_byte_reader_make_(data, length, BM_ERR_LENGTH_MISMATCH, record_name);
   record.offset = head.offset;
   bm_fmr_view_ view;
@@ -36,7 +37,6 @@ bm_status bm_iso2005_read_(const uint8_t *data, size_t size, const bm_read_optio
     return bm_fail_(BM_ERR_ZERO_RESOLUTION, "%s: %s resolution at offset %d is zero", record_name,
                     view.ppcm_x == 0 ? "x" : "y", view.ppcm_x == 0 ? 18 : 20);
   BM_TRY_(bm_fmr_read_legacy_views_(&record, &view, views, BM_FMR_ANGLE_ISO_, options, out));
-  BM_TRY_(bm_fmr_check_trailing_(data, size, length, record_name, options));
   *view_count = views;
   return BM_OK;
 }

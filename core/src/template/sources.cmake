@@ -5,5 +5,7 @@ set(BM_TEMPLATE_SOURCES
   core/src/template/fmr_common.c
   core/src/template/format_iso2005.c
   core/src/template/format_ansi378.c
-  core/src/template/format_stubs_tmp.c)
+  core/src/template/format_iso2011.c
+  core/src/template/format_xyt.c
+  core/src/template/format_native.c)
 set(BM_TEMPLATE_LIBS m)
