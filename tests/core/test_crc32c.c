@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/crc32c.h"
+#include "test_support.h"
 
 START_TEST(test_known_answers) {
   unsigned char buffer[32];
@@ -53,9 +54,5 @@ int main(void) {
   tcase_add_test(tcase, test_paths_agree_with_reference);
   tcase_add_test(tcase, test_incremental_equals_whole);
   suite_add_tcase(suite, tcase);
-  SRunner *runner = srunner_create(suite);
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed == 0 ? 0 : 1;
+  return bm_test_run_suite(suite);
 }

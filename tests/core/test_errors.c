@@ -6,6 +6,7 @@
 #include "biomatch/bm_errors.h"
 #include "biomatch/bm_version.h"
 #include "error.h"
+#include "test_support.h"
 
 START_TEST(test_every_defined_code_has_its_own_name) {
   for (int code = 0; code < 1000; ++code) {
@@ -75,9 +76,5 @@ int main(void) {
   tcase_add_test(tcase, test_message_is_per_thread);
   tcase_add_test(tcase, test_version_matches_header);
   suite_add_tcase(suite, tcase);
-  SRunner *runner = srunner_create(suite);
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed == 0 ? 0 : 1;
+  return bm_test_run_suite(suite);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "biomatch/bm_face.h"
+#include "test_support.h"
 
 enum { DIMENSION = 128, PEOPLE = 400, SAMPLES = 3, COUNT = PEOPLE * SAMPLES, K = 10 };
 
@@ -203,9 +204,5 @@ int main(void) {
   tcase_add_test(tcase, test_batch_equals_single_searches);
   tcase_add_test(tcase, test_approximate_search_recall);
   suite_add_tcase(suite, tcase);
-  SRunner *runner = srunner_create(suite);
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed == 0 ? 0 : 1;
+  return bm_test_run_suite(suite);
 }

@@ -12,6 +12,7 @@
 #include <faiss/c_api/Index_c.h>
 #include <faiss/c_api/error_c.h>
 #include <faiss/c_api/index_factory_c.h>
+#include "test_support.h"
 
 enum { DIMENSION = 32, VECTOR_COUNT = 2000, QUERY_COUNT = 20, NEIGHBOURS = 5 };
 
@@ -137,9 +138,5 @@ int main(void) {
   tcase_add_test(tcase, test_scalar_quantizer_and_ivf_training);
   tcase_add_test(tcase, test_errors_are_codes_with_messages);
   suite_add_tcase(suite, tcase);
-  SRunner *runner = srunner_create(suite);
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed == 0 ? 0 : 1;
+  return bm_test_run_suite(suite);
 }

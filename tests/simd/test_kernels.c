@@ -10,6 +10,7 @@
 
 #include "biomatch/bm_kernels.h"
 #include "simd/kernels_internal.h"
+#include "test_support.h"
 
 static unsigned long long rng_state;
 
@@ -329,9 +330,5 @@ int main(int argc, char **argv) {
   tcase_add_test(tcase, test_forcing_activates_the_tier);
   tcase_add_test(tcase, test_public_calls_reject_bad_arguments);
   suite_add_tcase(suite, tcase);
-  SRunner *runner = srunner_create(suite);
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed == 0 ? 0 : 1;
+  return bm_test_run_suite(suite);
 }
