@@ -45,9 +45,10 @@ typedef enum bm_template_format {
 
 /** Reading flag: accept some defects instead of failing (see docs/template-formats.md):
  *  minutiae outside the stated image enlarge the image to hold them, non-zero
- *  bytes after the record are ignored, minutia quality above 100 becomes
- *  BM_QUALITY_UNKNOWN. Structural errors (truncation, lengths, magic,
- *  checksums, unknown codes) are still errors. */
+ *  bytes after the record are ignored, reserved bits are ignored, minutia
+ *  quality above 100 becomes "not reported" (0 in ISO 2005 and ANSI 378,
+ *  BM_QUALITY_UNKNOWN in the other formats). Structural errors (truncation,
+ *  lengths, magic, version, checksum, undefined codes) are still errors. */
 #define BM_READ_LENIENT 0x1u
 /** Reading/writing flag for xyt: coordinates have their origin at the top-left
  *  and angles follow the ISO direction (MINDTCT -m1 output), so no height is

@@ -34,7 +34,10 @@ static inline bm_byte_reader_ bm_byte_reader_make_(const void *data, size_t size
   return reader;
 }
 
-static inline size_t bm_byte_reader_left_(const bm_byte_reader_ *reader) { return reader->size - reader->offset; }
+/* Never wraps: a cursor placed past its end has nothing left. */
+static inline size_t bm_byte_reader_left_(const bm_byte_reader_ *reader) {
+  return reader->offset < reader->size ? reader->size - reader->offset : 0;
+}
 
 static inline bm_status bm_byte_reader_need_(const bm_byte_reader_ *reader, size_t count, const char *field) {
   if (bm_byte_reader_left_(reader) >= count) return BM_OK;

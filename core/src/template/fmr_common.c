@@ -46,7 +46,8 @@ bm_status bm_fmr_read_minutiae_(bm_byte_reader_ *reader, size_t count, unsigned 
       } else if (iso2011_codes && quality == 255) {
         quality = 0;
       } else if (lenient) {
-        quality = BM_QUALITY_UNKNOWN;
+        /* "Not reported" in the format's own terms, so that the value survives re-writing. */
+        quality = iso2011_codes ? BM_QUALITY_UNKNOWN : 0u;
       } else {
         return bm_fail_(BM_ERR_BAD_QUALITY, "%s: minutia %zu at offset %zu has quality %u, above 100", reader->what,
                         i, offset + 5, quality);
@@ -235,12 +236,16 @@ bm_status bm_fmr_read_legacy_views_(bm_byte_reader_ *record, bm_fmr_view_ *view,
   BM_TRY_(bm_fmr_check_view_count_(view_count, options, record->what));
   bm_template *chosen = NULL;
   for (unsigned i = 0; i < view_count; ++i) {
+    /* Every view becomes a template, so every view is validated, not only the one asked for. */
+    bm_template *current = NULL;
     bm_status status = bm_fmr_read_legacy_view_(record, angle_unit, options, view);
-    if (status == BM_OK && out && i == options->view_index) status = bm_fmr_make_template_(view, options, &chosen);
+    if (status == BM_OK) status = bm_fmr_make_template_(view, options, &current);
     if (status != BM_OK) {
       bm_template_free(chosen);
       return status;
     }
+    if (out && i == options->view_index) chosen = current;
+    else bm_template_free(current);
   }
   if (record->offset != record->size) {
     bm_template_free(chosen);

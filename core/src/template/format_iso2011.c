@@ -22,7 +22,7 @@ static bm_status read_representation(bm_byte_reader_ *record, int certified, con
   const size_t start = record->offset;
   uint32_t length;
   BM_TRY_(bm_read_u32be_(record, "representation length", &length));
-  if (length > record->size - start)
+  if (length < 4 || length > record->size - start)
     return bm_fail_(BM_ERR_LENGTH_MISMATCH, "%s: representation at offset %zu declares %u bytes, record has %zu left",
                     record_name, start, length, record->size - start);
   bm_byte_reader_ rep = bm_byte_reader_make_(record->data, start + length, BM_ERR_LENGTH_MISMATCH, record_name);
@@ -124,12 +124,15 @@ bm_status bm_iso2011_read_(const uint8_t *data, size_t size, const bm_read_optio
   memset(&view, 0, offsetof(bm_fmr_view_, minutiae));
   bm_template *chosen = NULL;
   for (unsigned i = 0; i < representations; ++i) {
+    bm_template *current = NULL;
     bm_status status = read_representation(&record, certified, options, &view);
-    if (status == BM_OK && out && i == options->view_index) status = bm_fmr_make_template_(&view, options, &chosen);
+    if (status == BM_OK) status = bm_fmr_make_template_(&view, options, &current);
     if (status != BM_OK) {
       bm_template_free(chosen);
       return status;
     }
+    if (out && i == options->view_index) chosen = current;
+    else bm_template_free(current);
   }
   bm_status status = BM_OK;
   if (record.offset != length)
