@@ -25,6 +25,14 @@ int cli_report_error(const char *context, bm_status status);
 int cli_wants_help(int argc, char **argv);
 
 int cmd_version(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+/* Template reading options shared by info and convert (cmd_info.c): consumes
+ * argv[*index] (and its value) when it is one; returns 1 if consumed, 0 if
+ * not a reading option, -1 after printing a usage error. */
+int cli_parse_read_option(int argc, char **argv, int *index, bm_read_options *options);
+/* Reads a whole file (freed by the caller); prints the reason and returns 0 on failure. */
+int cli_load_file(const char *path, unsigned char **data, size_t *size);
 int cmd_demo(int argc, char **argv);
 
 #endif

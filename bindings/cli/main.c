@@ -6,6 +6,8 @@
 static const cli_command commands[] = {
     {"demo", "run the main job on built-in data", cmd_demo},
     {"version", "print the library version", cmd_version},
+    {"info", "describe a fingerprint template file", cmd_info},
+    {"convert", "convert a fingerprint template between formats", cmd_convert},
 };
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
 

@@ -1,0 +1,75 @@
+/* biomatch convert IN OUT --to FORMAT: reads a template in any supported
+ * format (detected from content) and writes it in another. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void print_usage(FILE *out) {
+  fprintf(out,
+          "usage: biomatch convert IN OUT --to iso2005|iso2011|ansi378|xyt|bm [--ppi N] [--height N]\n"
+          "                        [--width N] [--view N] [--from FORMAT] [--lenient] [--iso-orientation]\n"
+          "Converts a template; the input format is detected from its content.\n"
+          "  --ppi N, --width N, --height N  geometry of an xyt input (xyt stores none; ppi defaults to 500,\n"
+          "                                  the height is needed for the origin flip). When the template has\n"
+          "                                  no image height and xyt is written, --height supplies it.\n"
+          "  --view N          finger view of a multi-view input (default 0)\n"
+          "  --lenient         accept the defects listed in docs/template-formats.md\n"
+          "  --iso-orientation xyt (input and output) in ISO orientation: top-left origin, no 180-degree turn\n"
+          "Rounding of each format: docs/template-formats.md.\n");
+}
+
+int cmd_convert(int argc, char **argv) {
+  if (cli_wants_help(argc, argv)) {
+    print_usage(stdout);
+    return CLI_EXIT_OK;
+  }
+  bm_read_options options;
+  bm_read_options_init(&options);
+  const char *paths[2] = {NULL, NULL};
+  int path_count = 0;
+  const char *target_name = NULL;
+  for (int i = 1; i < argc; ++i) {
+    const int consumed = cli_parse_read_option(argc, argv, &i, &options);
+    if (consumed < 0) return CLI_EXIT_USAGE;
+    if (consumed) continue;
+    if (strcmp(argv[i], "--to") == 0) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "biomatch convert: --to needs a format\n");
+        return CLI_EXIT_USAGE;
+      }
+      target_name = argv[++i];
+    } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+      fprintf(stderr, "biomatch convert: unknown option %s\n", argv[i]);
+      print_usage(stderr);
+      return CLI_EXIT_USAGE;
+    } else if (path_count < 2) {
+      paths[path_count++] = argv[i];
+    } else {
+      fprintf(stderr, "biomatch convert: expected IN and OUT only\n");
+      return CLI_EXIT_USAGE;
+    }
+  }
+  bm_template_format target;
+  if (path_count != 2 || !target_name) {
+    print_usage(stderr);
+    return CLI_EXIT_USAGE;
+  }
+  if (bm_template_format_from_name(target_name, &target) != BM_OK || target == BM_FORMAT_AUTO) {
+    fprintf(stderr, "biomatch convert: --to %s: unknown format (iso2005, iso2011, ansi378, xyt, bm)\n", target_name);
+    return CLI_EXIT_USAGE;
+  }
+  bm_template *tpl = NULL;
+  bm_status status = bm_template_read_file_ex(paths[0], &options, &tpl);
+  if (status != BM_OK) return cli_report_error(paths[0], status);
+  unsigned width, height;
+  double ppi_x, ppi_y;
+  bm_template_get_image(tpl, &width, &height, &ppi_x, &ppi_y);
+  if (height == 0 && options.xyt_height != 0)
+    status = bm_template_set_image(tpl, width, options.xyt_height, ppi_x, ppi_y);
+  if (status == BM_OK)
+    status = bm_template_write_file(tpl, target, options.flags & BM_XYT_ISO_ORIENTATION, paths[1]);
+  bm_template_free(tpl);
+  if (status != BM_OK) return cli_report_error(paths[1], status);
+  return CLI_EXIT_OK;
+}
