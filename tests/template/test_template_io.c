@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "biomatch/biomatch.h"
+#include "test_support.h"
 
 enum { SAMPLE_MINUTIAE = 40, BUFFER_CAPACITY = 8192 };
 
@@ -508,9 +509,5 @@ int main(void) {
   tcase_add_test(tcase, test_writer_reports_sizes_and_bad_arguments);
   tcase_add_test(tcase, test_file_round_trip);
   suite_add_tcase(suite, tcase);
-  SRunner *runner = srunner_create(suite);
-  srunner_run_all(runner, CK_NORMAL);
-  const int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed ? 1 : 0;
+  return bm_test_run_suite(suite);
 }
