@@ -93,7 +93,7 @@ START_TEST(test_flipped_byte_is_reported) {
   unsigned char *original = gt_read_file(path, &size);
   uint64_t table_end = BM_SNAPSHOT_HEADER_SIZE_ + SECTION_COUNT * BM_SNAPSHOT_ENTRY_SIZE_;
   int checked_sections = 0;
-  for (uint64_t position = 0; position < size; position += position < table_end ? 1 : 61) {
+  for (uint64_t position = 0; position < size; position += position < table_end ? 1 : 127) {
     const char *expected = position < BM_SNAPSHOT_HEADER_SIZE_ ? "header" : position < table_end ? "table entry" : NULL;
     char section_name[32];
     for (int i = 0; expected == NULL && i < SECTION_COUNT; ++i) {

@@ -86,8 +86,8 @@ static bm_status list_directory_(const char *directory, int remove_temporary, nu
   }
   closedir(listing);
   if (status != BM_OK) return status;
-  qsort(snapshots->items, snapshots->count, sizeof(uint64_t), compare_numbers_);
-  qsort(logs->items, logs->count, sizeof(uint64_t), compare_numbers_);
+  if (snapshots->count > 1) qsort(snapshots->items, snapshots->count, sizeof(uint64_t), compare_numbers_);
+  if (logs->count > 1) qsort(logs->items, logs->count, sizeof(uint64_t), compare_numbers_);
   return BM_OK;
 }
 
