@@ -184,6 +184,8 @@ START_TEST(test_approximate_search_recall) {
       for (size_t j = 0; j < approximate_count; ++j) hits += exact[i].id == approximate[j].id;
   }
   ck_assert_int_ge(hits * 100, total * 90); /* recall@10 >= 90% */
+  ck_assert_int_eq(bm_face_index_tune_approximate(index, "efSearch=16"), BM_OK);
+  ck_assert_int_eq(bm_face_index_tune_approximate(index, "nprobe=2"), BM_ERR_FAISS); /* not an HNSW parameter */
   ck_assert_int_eq(bm_face_index_build_approximate(index, "IVF16,Flat", "nprobe=16"), BM_OK);
   bm_scored_id results[K];
   size_t found;

@@ -104,6 +104,12 @@ BM_API BM_NODISCARD bm_status bm_face_index_search_batch(const bm_face_index *in
 BM_API BM_NODISCARD bm_status bm_face_index_build_approximate(bm_face_index *index, const char *factory,
                                                              const char *parameters);
 
+/**
+ * Changes search-time parameters of the approximate index without building
+ * it again (e.g. "efSearch=128", "nprobe=32"). Not thread-safe with searches.
+ */
+BM_API BM_NODISCARD bm_status bm_face_index_tune_approximate(bm_face_index *index, const char *parameters);
+
 /** Approximate search through the index built above; same result form as bm_face_index_search(). */
 BM_API BM_NODISCARD bm_status bm_face_index_search_approximate(const bm_face_index *index, const float *query,
                                                               size_t dimension, size_t k, bm_scored_id *results,

@@ -75,6 +75,13 @@ bm_status bm_face_index_build_approximate(bm_face_index *index, const char *fact
   return BM_OK;
 }
 
+bm_status bm_face_index_tune_approximate(bm_face_index *index, const char *parameters) {
+  if (!index || !parameters) return bm_fail_(BM_ERR_INVALID_ARGUMENT, "bm_face_index_tune_approximate: NULL argument");
+  if (!index->approximate)
+    return bm_fail_(BM_ERR_INVALID_ARGUMENT, "no approximate index: call bm_face_index_build_approximate first");
+  return apply_parameters((FaissIndex *)index->approximate, parameters);
+}
+
 bm_status bm_face_index_search_approximate(const bm_face_index *index, const float *query, size_t dimension,
                                            size_t k, bm_scored_id *results, size_t *out_count) {
   if (out_count) *out_count = 0;
