@@ -5,7 +5,9 @@
  * The row byte g is made unsigned as g ^ 0x80 = g + 128, so each lane sums
  * (g + 128) * q = g * q + 128 * q; subtracting 128 * sum(q), a constant
  * computed once per query, leaves the exact int8 dot product with a single
- * vpdpbusd per 64 bytes. */
+ * vpdpbusd per 64 bytes. The lane total (up to dimension * 255 * 128) may
+ * pass 2^31 before the correction brings it back into int32 range, so the
+ * horizontal sum and the subtraction wrap in unsigned arithmetic. */
 #include "kernels_internal.h"
 
 #if BM_ARCH_X86_64
@@ -59,6 +61,15 @@ BM_TARGET_AVX512 void bm_dot_f16_scan_avx512_(const float *query, const uint16_t
   }
 }
 
+/* Sum of the 16 lanes modulo 2^32: vector adds only, no signed C arithmetic. */
+BM_TARGET_AVX512 static inline uint32_t sum_lanes_wrapping(__m512i lanes) {
+  const __m256i eight = _mm256_add_epi32(_mm512_castsi512_si256(lanes), _mm512_extracti64x4_epi64(lanes, 1));
+  __m128i four = _mm_add_epi32(_mm256_castsi256_si128(eight), _mm256_extracti128_si256(eight, 1));
+  four = _mm_add_epi32(four, _mm_shuffle_epi32(four, _MM_SHUFFLE(1, 0, 3, 2)));
+  four = _mm_add_epi32(four, _mm_shuffle_epi32(four, _MM_SHUFFLE(2, 3, 0, 1)));
+  return (uint32_t)_mm_cvtsi128_si32(four);
+}
+
 BM_TARGET_AVX512 static inline __mmask64 byte_tail_mask(size_t remaining) {
   return remaining >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << remaining) - 1);
 }
@@ -67,7 +78,7 @@ BM_TARGET_AVX512 void bm_dot_i8_scan_avx512_(const int8_t *query, const int8_t *
                                              size_t row_stride, size_t row_count, int32_t *scores) {
   int32_t query_sum = 0;
   for (size_t i = 0; i < dimension; ++i) query_sum += query[i];
-  const int32_t correction = 128 * query_sum;
+  const uint32_t correction = 128u * (uint32_t)query_sum;
   const __m512i flip = _mm512_set1_epi8((char)0x80);
   const size_t blocked = dimension & ~(size_t)127, vectorised = dimension & ~(size_t)63;
   const __mmask64 last = byte_tail_mask(dimension - vectorised);
@@ -87,7 +98,7 @@ BM_TARGET_AVX512 void bm_dot_i8_scan_avx512_(const int8_t *query, const int8_t *
     if (dimension > vectorised) /* masked-off query bytes are zero, so their lanes add nothing */
       sum1 = _mm512_dpbusd_epi32(sum1, _mm512_xor_si512(_mm512_maskz_loadu_epi8(last, row + i), flip),
                                  _mm512_maskz_loadu_epi8(last, query + i));
-    scores[r] = _mm512_reduce_add_epi32(_mm512_add_epi32(sum0, sum1)) - correction;
+    scores[r] = (int32_t)(sum_lanes_wrapping(_mm512_add_epi32(sum0, sum1)) - correction);
   }
 }
 

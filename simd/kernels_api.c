@@ -51,8 +51,8 @@ bm_status bm_dot_i8_scan(const int8_t *query, const int8_t *rows, size_t dimensi
   if (row_count == 0) return BM_OK;
   BM_REQUIRE_(scores && (dimension == 0 || (query && rows)), "bm_dot_i8_scan");
   BM_REQUIRE_(row_count == 1 || row_stride >= dimension, "bm_dot_i8_scan");
-  /* Beyond 131072 products an int32 lane could overflow. */
-  BM_REQUIRE_(dimension <= 131072, "bm_dot_i8_scan");
+  /* |result| <= dimension * 2^14 must fit in int32: 131071 * 16384 = 2^31 - 2^14. */
+  BM_REQUIRE_(dimension <= BM_DOT_I8_MAX_DIMENSION, "bm_dot_i8_scan");
   bm_kernels_active_()->dot_i8_scan(query, rows, dimension, row_stride, row_count, scores);
   return BM_OK;
 }

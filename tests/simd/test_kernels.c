@@ -137,6 +137,39 @@ START_TEST(test_int8_dot_is_exact) {
 }
 END_TEST
 
+/* At the longest accepted dimension every tier must still be exact, including
+ * where an intermediate sum (the AVX-512 unsigned-operand trick adds
+ * 128 * sum(q)) passes 2^31 before the final result comes back in range. */
+START_TEST(test_int8_dot_at_the_dimension_limit) {
+  const size_t dimension = BM_DOT_I8_MAX_DIMENSION;
+  int8_t *query = malloc(dimension + 1), *rows = malloc(3 * dimension + 1);
+  const struct {
+    int8_t query, row;
+  } fills[] = {{-128, -128}, {127, 127}, {-128, 127}, {127, -128}};
+  const bm_isa tiers[] = {BM_ISA_SCALAR, BM_ISA_AVX2, BM_ISA_AVX512, BM_ISA_NEON};
+  for (size_t f = 0; f < sizeof fills / sizeof fills[0]; ++f) {
+    memset(query + 1, fills[f].query, dimension);
+    memset(rows + 1, fills[f].row, 3 * dimension);
+    rows[1 + dimension + 5] = 0; /* the middle row differs from its neighbours */
+    const int64_t product = (int64_t)fills[f].query * fills[f].row, full = (int64_t)dimension * product;
+    const int64_t want[3] = {full, full - product, full};
+    for (size_t t = 0; t < sizeof tiers / sizeof tiers[0]; ++t) {
+      const bm_kernel_table_ *tier = bm_kernels_for_isa_(tiers[t]);
+      if (!tier) continue;
+      int32_t got[3];
+      tier->dot_i8_scan(query + 1, rows + 1, dimension, dimension, 3, got);
+      for (size_t r = 0; r < 3; ++r)
+        ck_assert_msg(got[r] == want[r], "%s i8 fill %zu row %zu: got %d want %lld", bm_isa_name(tiers[t]), f, r,
+                      got[r], (long long)want[r]);
+    }
+  }
+  int32_t through_public[3];
+  ck_assert_int_eq(bm_dot_i8_scan(query + 1, rows + 1, dimension, dimension, 3, through_public), BM_OK);
+  free(query);
+  free(rows);
+}
+END_TEST
+
 START_TEST(test_select_matches_scalar) {
   const bm_kernel_table_ *ref = bm_kernels_for_isa_(BM_ISA_SCALAR);
   enum { CAPACITY = 300 };
@@ -301,6 +334,9 @@ START_TEST(test_public_calls_reject_bad_arguments) {
   int8_t tiny[1] = {0};
   int32_t dot;
   ck_assert_int_eq(bm_dot_i8_scan(tiny, tiny, 200000, 200000, 1, &dot), BM_ERR_INVALID_ARGUMENT);
+  /* 131072 * (-128) * (-128) = 2^31 would not fit in the int32 result. */
+  ck_assert_int_eq(bm_dot_i8_scan(tiny, tiny, BM_DOT_I8_MAX_DIMENSION + 1, BM_DOT_I8_MAX_DIMENSION + 1, 1, &dot),
+                   BM_ERR_INVALID_ARGUMENT);
   size_t written = 99;
   ck_assert_int_eq(bm_top_k(scores, 2, 0, 1, NULL, &written), BM_ERR_INVALID_ARGUMENT);
   ck_assert_int_eq(bm_top_k(scores, 2, 0, 0, NULL, &written), BM_OK);
@@ -323,6 +359,7 @@ int main(int argc, char **argv) {
   tcase_add_test(tcase, test_hamming_matches_scalar);
   tcase_add_test(tcase, test_float_dots_within_bound);
   tcase_add_test(tcase, test_int8_dot_is_exact);
+  tcase_add_test(tcase, test_int8_dot_at_the_dimension_limit);
   tcase_add_test(tcase, test_select_matches_scalar);
   tcase_add_test(tcase, test_top_k_order_ties_nan_on_every_tier);
   tcase_add_test(tcase, test_top_k_merge_equals_whole);

@@ -96,9 +96,13 @@ BM_API BM_NODISCARD bm_status bm_dot_f32_scan(const float *query, const float *r
 BM_API BM_NODISCARD bm_status bm_dot_f16_scan(const float *query, const uint16_t *rows, size_t dimension,
                                               size_t row_stride, size_t row_count, float *scores);
 
+/** Longest int8 vector bm_dot_i8_scan() accepts: 131071 * 128 * 128 < 2^31. */
+#define BM_DOT_I8_MAX_DIMENSION 131071u
+
 /**
  * Exact int32 dot products of an int8 query with int8 rows (any values
- * -128..127; |result| <= dimension * 2^14, so dimension <= 131072).
+ * -128..127; |result| <= dimension * 2^14, so dimension <= BM_DOT_I8_MAX_DIMENSION,
+ * otherwise BM_ERR_INVALID_ARGUMENT).
  */
 BM_API BM_NODISCARD bm_status bm_dot_i8_scan(const int8_t *query, const int8_t *rows, size_t dimension,
                                              size_t row_stride, size_t row_count, int32_t *scores);
