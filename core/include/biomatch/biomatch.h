@@ -10,6 +10,9 @@
 #include "bm_errors.h"
 #include "bm_template.h"
 #include "bm_template_io.h"
+#include "bm_match.h"
+#include "bm_image.h"
+#include "bm_extract.h"
 #include "bm_kernels.h"
 #include "bm_face.h"
 

@@ -55,11 +55,15 @@ typedef enum bm_status {
 
   /* --- matching (200..299) --- */
   BM_ERR_TEMPLATE_MISMATCH = 200, /**< Prepared templates of incompatible versions. */
+  BM_ERR_PREPARED_CORRUPT = 201,  /**< Prepared template damaged: magic, count or checksum wrong. */
+  BM_ERR_PREPARED_TRUNCATED = 202, /**< Prepared template shorter than its header or declared size. */
+  BM_ERR_NO_MINUTIAE = 203,       /**< Template holds no minutiae: nothing to match. */
 
   /* --- images and extraction (300..399) --- */
   BM_ERR_IMAGE_DECODE = 300,      /**< Image file cannot be decoded. */
   BM_ERR_IMAGE_SIZE = 301,        /**< Image too small or too large to be a fingerprint. */
   BM_ERR_NOT_A_FINGERPRINT = 302, /**< Image holds no usable ridge pattern. */
+  BM_ERR_IMAGE_RESOLUTION = 303,  /**< Image resolution outside what the extractor handles (250..1000 ppi). */
 
   /* --- gallery and persistence (400..499) --- */
   BM_ERR_GALLERY_FAILED = 400,    /**< An earlier write failed to reach disk; the gallery refuses writes. */
