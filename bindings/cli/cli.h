@@ -34,5 +34,6 @@ int cli_parse_read_option(int argc, char **argv, int *index, bm_read_options *op
 /* Reads a whole file (freed by the caller); prints the reason and returns 0 on failure. */
 int cli_load_file(const char *path, unsigned char **data, size_t *size);
 int cmd_demo(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 
 #endif

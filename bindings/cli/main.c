@@ -8,6 +8,7 @@ static const cli_command commands[] = {
     {"version", "print the library version", cmd_version},
     {"info", "describe a fingerprint template file", cmd_info},
     {"convert", "convert a fingerprint template between formats", cmd_convert},
+    {"extract", "extract the minutiae of a fingerprint image", cmd_extract},
 };
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
 

@@ -1,0 +1,335 @@
+/* Minutia detection on the ridge skeleton, direction, false-minutia
+ * removal and quality.
+ *
+ * Detection uses the crossing number (half the number of 0/1 changes
+ * around the 8-neighbourhood): 1 marks a ridge ending, 3 a bifurcation.
+ * Every length is a fraction of the mean ridge period, so the rules hold at
+ * any input resolution once the image is at 500 ppi. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "biomatch/bm_template.h"
+#include "error.h"
+#include "extract/extract_internal.h"
+
+/* Steps traced along a ridge to read a minutia's direction (~1.1 periods). */
+#define DIRECTION_STEPS_ 10
+/* A ridge shorter than this between two endings is noise (~1.6 periods). */
+#define SHORT_RIDGE_STEPS_ 14
+/* A branch shorter than this from an ending to a junction is a spur. */
+#define SPUR_STEPS_ 10
+/* Minutiae closer than this are a cluster of artefacts (~0.8 period). */
+#define CLUSTER_DISTANCE_ 7.0f
+/* Two endings facing each other this close are one broken ridge (~1.8 periods). */
+#define BROKEN_RIDGE_DISTANCE_ 16.0f
+/* Two bifurcations this close are the ends of a bridge between ridges. */
+#define BRIDGE_DISTANCE_ 10.0f
+/* Minutiae closer than this to the background are cut ridges (~1.3 periods). */
+#define BORDER_DISTANCE_ 12
+/* Below this block coherence the skeleton is not trusted. */
+#define MIN_COHERENCE_ 0.15f
+
+enum { TRACE_END = 0, TRACE_JUNCTION = 1, TRACE_LIMIT = 2 };
+
+static const int ring_dx_[8] = {0, 1, 1, 1, 0, -1, -1, -1};
+static const int ring_dy_[8] = {-1, -1, 0, 1, 1, 1, 0, -1};
+
+typedef struct skeleton_view_ {
+  const uint8_t *pixels;
+  int width, height; /* padded */
+  int *stamps;       /* last trace that visited each pixel */
+  int stamp;
+} skeleton_view_;
+
+static int crossing_number_(const skeleton_view_ *view, int x, int y) {
+  const uint8_t *p = view->pixels + (size_t)y * view->width + x;
+  int transitions = 0;
+  for (int i = 0; i < 8; ++i) {
+    const int j = (i + 1) & 7;
+    const uint8_t a = p[ring_dy_[i] * view->width + ring_dx_[i]], b = p[ring_dy_[j] * view->width + ring_dx_[j]];
+    transitions += !a && b;
+  }
+  return transitions;
+}
+
+static int inside_(const skeleton_view_ *view, int x, int y) {
+  return x >= 1 && y >= 1 && x < view->width - 1 && y < view->height - 1;
+}
+
+/* Follows the skeleton from (x, y) for at most `steps` pixels. The caller
+ * starts a new stamp and marks where it came from. When `through_junctions`
+ * is 0 the walk stops at the first pixel with crossing number >= 3.
+ * Returns the reason it stopped; (*end_x, *end_y) is the last pixel, *taken the
+ * number of steps. */
+static int trace_(skeleton_view_ *view, int x, int y, int steps, int through_junctions, int *end_x, int *end_y,
+                  int *taken) {
+  int previous_x = x, previous_y = y, reason = TRACE_LIMIT, step = 0;
+  for (; step < steps; ++step) {
+    /* Among unvisited neighbours, go to the one farthest from the previous
+     * pixel: on a staircase this skips the corner pixel instead of
+     * mistaking it for a branch. */
+    int best = -1, best_distance = -1;
+    for (int i = 0; i < 8; ++i) {
+      const int nx = x + ring_dx_[i], ny = y + ring_dy_[i];
+      if (!inside_(view, nx, ny)) continue;
+      const size_t index = (size_t)ny * view->width + nx;
+      if (!view->pixels[index] || view->stamps[index] == view->stamp) continue;
+      const int distance = (nx - previous_x) * (nx - previous_x) + (ny - previous_y) * (ny - previous_y);
+      if (distance > best_distance) {
+        best_distance = distance;
+        best = i;
+      }
+    }
+    if (best < 0) {
+      reason = TRACE_END;
+      break;
+    }
+    /* Mark every unvisited neighbour so the walk never turns back into them. */
+    for (int i = 0; i < 8; ++i) {
+      const int nx = x + ring_dx_[i], ny = y + ring_dy_[i];
+      if (inside_(view, nx, ny)) view->stamps[(size_t)ny * view->width + nx] = view->stamp;
+    }
+    previous_x = x;
+    previous_y = y;
+    x += ring_dx_[best];
+    y += ring_dy_[best];
+    const int cn = crossing_number_(view, x, y);
+    if (cn == 1) {
+      reason = TRACE_END;
+      ++step;
+      break;
+    }
+    if (cn >= 3 && !through_junctions) {
+      reason = TRACE_JUNCTION;
+      ++step;
+      break;
+    }
+  }
+  *end_x = x;
+  *end_y = y;
+  *taken = step;
+  return reason;
+}
+
+static float field_at_(const ridge_field_ *field, const float *values, float x, float y) {
+  int bx = (int)(x / BM_BLOCK_), by = (int)(y / BM_BLOCK_);
+  if (bx >= field->blocks_x) bx = field->blocks_x - 1;
+  if (by >= field->blocks_y) by = field->blocks_y - 1;
+  return values[by * field->blocks_x + bx];
+}
+
+static int foreground_at_(const ridge_field_ *field, const work_image_ *work, int x, int y) {
+  if (x < 0 || y < 0 || x >= work->width || y >= work->height) return 0;
+  return field->foreground[(y / BM_BLOCK_) * field->blocks_x + x / BM_BLOCK_];
+}
+
+/* Screen angle (counter-clockwise, y up) of an image-space vector (y down). */
+static float screen_angle_(float dx, float dy) {
+  float angle = atan2f(-dy, dx);
+  if (angle < 0) angle += 2.0f * (float)M_PI;
+  return angle;
+}
+
+/* Direction of a minutia: the local ridge orientation, pointed the way the
+ * traced skeleton says, averaged with the traced vector itself. */
+static float resolve_direction_(const ridge_field_ *field, float x, float y, float vx, float vy) {
+  const float theta = field_at_(field, field->orientation, x, y);
+  float fx = cosf(theta), fy = sinf(theta);
+  const float length = sqrtf(vx * vx + vy * vy);
+  if (length <= 0) return screen_angle_(fx, fy);
+  if (fx * vx + fy * vy < 0) {
+    fx = -fx;
+    fy = -fy;
+  }
+  return screen_angle_(fx + vx / length, fy + vy / length);
+}
+
+static bm_status grow_(minutia_candidate_ **list, size_t *count, size_t *capacity) {
+  if (*count < *capacity) return BM_OK;
+  const size_t grown = *capacity ? *capacity * 2 : 256;
+  minutia_candidate_ *bigger = realloc(*list, grown * sizeof **list);
+  if (!bigger) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "minutia list of %zu entries", grown);
+  *list = bigger;
+  *capacity = grown;
+  return BM_OK;
+}
+
+static int compare_quality_(const void *a, const void *b) {
+  const minutia_candidate_ *x = a, *y = b;
+  return (y->quality > x->quality) - (y->quality < x->quality);
+}
+
+bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, const ridge_field_ *field,
+                              minutia_candidate_ **out, size_t *out_count) {
+  *out = NULL;
+  *out_count = 0;
+  skeleton_view_ view = {skeleton, work->padded_width, work->padded_height, NULL, 0};
+  view.stamps = calloc((size_t)view.width * view.height, sizeof *view.stamps);
+  if (!view.stamps) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "trace marks");
+  minutia_candidate_ *list = NULL;
+  size_t count = 0, capacity = 0;
+  /* Per candidate: the junction a short ending trace ran into (spur), else -1. */
+  int *spur_junction = NULL;
+  bm_status status = BM_OK;
+
+  for (int y = 1; y < work->height - 1 && status == BM_OK; ++y)
+    for (int x = 1; x < work->width - 1; ++x) {
+      if (!skeleton[(size_t)y * view.width + x] || !foreground_at_(field, work, x, y)) continue;
+      const int cn = crossing_number_(&view, x, y);
+      if (cn != 1 && cn != 3) continue;
+      status = grow_(&list, &count, &capacity);
+      if (status != BM_OK) break;
+      minutia_candidate_ *m = &list[count++];
+      memset(m, 0, sizeof *m);
+      m->x = (float)x;
+      m->y = (float)y;
+      m->type = cn == 1 ? BM_MINUTIA_RIDGE_ENDING : BM_MINUTIA_BIFURCATION;
+    }
+  if (status == BM_OK && count > 0) {
+    spur_junction = malloc(sizeof *spur_junction * count);
+    if (!spur_junction) status = bm_fail_(BM_ERR_OUT_OF_MEMORY, "spur table");
+  }
+  if (status != BM_OK) {
+    free(view.stamps);
+    free(list);
+    free(spur_junction);
+    return status;
+  }
+
+  /* Directions, and the ridge-following tests of endings. */
+  for (size_t i = 0; i < count; ++i) {
+    minutia_candidate_ *m = &list[i];
+    const int x = (int)m->x, y = (int)m->y;
+    spur_junction[i] = -1;
+    if (m->type == BM_MINUTIA_RIDGE_ENDING) {
+      view.stamps[(size_t)y * view.width + x] = ++view.stamp;
+      int end_x, end_y, taken;
+      const int reason = trace_(&view, x, y, SHORT_RIDGE_STEPS_, 0, &end_x, &end_y, &taken);
+      if (reason == TRACE_END && taken < SHORT_RIDGE_STEPS_) m->removed = 1; /* short isolated ridge */
+      if (reason == TRACE_JUNCTION && taken < SPUR_STEPS_) {
+        m->removed = 1;
+        spur_junction[i] = end_y * view.width + end_x;
+      }
+      /* Direction from a trace of fixed length, through junctions. */
+      view.stamps[(size_t)y * view.width + x] = ++view.stamp;
+      trace_(&view, x, y, DIRECTION_STEPS_, 1, &end_x, &end_y, &taken);
+      /* ISO direction of a ridge ending: pointing away from the ridge body. */
+      m->angle = resolve_direction_(field, m->x, m->y, (float)(x - end_x), (float)(y - end_y));
+    } else {
+      /* Trace each branch; the stem is the one most opposite the other two,
+       * and the bifurcation points away from it, into the fork. */
+      float ux[3] = {0}, uy[3] = {0};
+      int branches = 0;
+      for (int k = 0; k < 8 && branches < 3; ++k) {
+        const int nx = x + ring_dx_[k], ny = y + ring_dy_[k];
+        const int previous = (k + 7) & 7;
+        if (!skeleton[(size_t)ny * view.width + nx]) continue;
+        /* One start per run of neighbours: skip when the previous ring pixel is set. */
+        if (skeleton[(size_t)(y + ring_dy_[previous]) * view.width + x + ring_dx_[previous]]) continue;
+        /* Fresh marks per branch: the junction and its ring are visited, so
+         * the walk cannot turn into a sibling branch. */
+        int end_x, end_y, taken;
+        ++view.stamp;
+        for (int r = 0; r < 8; ++r) view.stamps[(size_t)(y + ring_dy_[r]) * view.width + x + ring_dx_[r]] = view.stamp;
+        view.stamps[(size_t)y * view.width + x] = view.stamp;
+        trace_(&view, nx, ny, DIRECTION_STEPS_ - 1, 1, &end_x, &end_y, &taken);
+        const float vx = (float)(end_x - x), vy = (float)(end_y - y), length = sqrtf(vx * vx + vy * vy);
+        if (length > 0) {
+          ux[branches] = vx / length;
+          uy[branches] = vy / length;
+        }
+        ++branches;
+      }
+      int stem = 0;
+      float most_opposite = 3;
+      for (int b = 0; b < 3; ++b) {
+        const float together = ux[b] * (ux[(b + 1) % 3] + ux[(b + 2) % 3]) + uy[b] * (uy[(b + 1) % 3] + uy[(b + 2) % 3]);
+        if (together < most_opposite) {
+          most_opposite = together;
+          stem = b;
+        }
+      }
+      m->angle = resolve_direction_(field, m->x, m->y, ux[stem], uy[stem]);
+    }
+  }
+  /* A spur's junction is a false bifurcation too. */
+  for (size_t i = 0; i < count; ++i) {
+    if (spur_junction[i] < 0) continue;
+    const int jx = spur_junction[i] % view.width, jy = spur_junction[i] / view.width;
+    for (size_t j = 0; j < count; ++j)
+      if (list[j].type == BM_MINUTIA_BIFURCATION && fabsf(list[j].x - jx) <= 2 && fabsf(list[j].y - jy) <= 2)
+        list[j].removed = 1;
+  }
+
+  /* Pairwise rules, decided on the set that survived the ridge tests. */
+  uint8_t *drop = calloc(count ? count : 1, 1);
+  if (!drop) status = bm_fail_(BM_ERR_OUT_OF_MEMORY, "pair flags");
+  for (size_t i = 0; status == BM_OK && i < count; ++i) {
+    if (list[i].removed) continue;
+    for (size_t j = i + 1; j < count; ++j) {
+      if (list[j].removed) continue;
+      const float dx = list[j].x - list[i].x, dy = list[j].y - list[i].y;
+      if (fabsf(dy) > BROKEN_RIDGE_DISTANCE_) {
+        if (dy > BROKEN_RIDGE_DISTANCE_) break; /* list is in row order */
+        continue;
+      }
+      const float distance = sqrtf(dx * dx + dy * dy);
+      if (distance < CLUSTER_DISTANCE_) {
+        drop[i] = drop[j] = 1;
+        continue;
+      }
+      const int both_endings = list[i].type == BM_MINUTIA_RIDGE_ENDING && list[j].type == BM_MINUTIA_RIDGE_ENDING;
+      const int both_bifurcations = list[i].type == BM_MINUTIA_BIFURCATION && list[j].type == BM_MINUTIA_BIFURCATION;
+      if (both_bifurcations && distance < BRIDGE_DISTANCE_) {
+        drop[i] = drop[j] = 1;
+        continue;
+      }
+      if (both_endings && distance < BROKEN_RIDGE_DISTANCE_) {
+        /* Facing each other: directions roughly opposite, and the gap runs
+         * along the ridge rather than across to the next ridge. */
+        const float ai = list[i].angle, aj = list[j].angle;
+        const float facing = cosf(ai) * cosf(aj) + sinf(ai) * sinf(aj);
+        const float gap_x = dx / distance, gap_y = -dy / distance; /* screen axes */
+        const float along = fabsf(gap_x * cosf(ai) + gap_y * sinf(ai));
+        if (facing < -0.7f && along > 0.7f) drop[i] = drop[j] = 1;
+      }
+    }
+  }
+  for (size_t i = 0; i < count; ++i)
+    if (drop && drop[i]) list[i].removed = 1;
+  free(drop);
+
+  /* Border, reliability and quality. */
+  size_t kept = 0;
+  for (size_t i = 0; status == BM_OK && i < count; ++i) {
+    minutia_candidate_ m = list[i];
+    if (m.removed) continue;
+    const int x = (int)m.x, y = (int)m.y;
+    int near_border = 0;
+    for (int k = 0; k < 8 && !near_border; ++k)
+      near_border = !foreground_at_(field, work, x + ring_dx_[k] * BORDER_DISTANCE_, y + ring_dy_[k] * BORDER_DISTANCE_);
+    if (near_border) continue;
+    const float coherence = field_at_(field, field->coherence, m.x, m.y);
+    if (coherence < MIN_COHERENCE_) continue;
+    const float contrast = field_at_(field, field->contrast, m.x, m.y);
+    const float clarity = coherence / 0.7f < 1.0f ? coherence / 0.7f : 1.0f;
+    const float strength = contrast / 20.0f < 1.0f ? contrast / 20.0f : 1.0f;
+    m.quality = (int)lroundf(100.0f * clarity * strength);
+    if (m.quality < 1) m.quality = 1;
+    list[kept++] = m;
+  }
+  if (kept > BM_MAX_MINUTIAE) {
+    qsort(list, kept, sizeof *list, compare_quality_);
+    kept = BM_MAX_MINUTIAE;
+  }
+  free(view.stamps);
+  free(spur_junction);
+  if (status != BM_OK) {
+    free(list);
+    return status;
+  }
+  *out = list;
+  *out_count = kept;
+  return BM_OK;
+}
