@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Prints bench_persist's figures as ratios to the references measured in
-the same run: appends against the bare system calls, group commit and no
+the same run (medians when repeated; run with
+--benchmark_enable_random_interleaving=true so noise hits all alike): appends against the bare system calls, group commit and no
 sync against sync-each, snapshot loads against CRC-32C over memory.
 
     python3 bench/persist/persist_ratios.py persist.json
@@ -11,7 +12,11 @@ import sys
 
 def main(path):
     with open(path) as handle:
-        runs = {b["name"].replace("/real_time", ""): b for b in json.load(handle)["benchmarks"]}
+        benchmarks = json.load(handle)["benchmarks"]
+    # With --benchmark_repetitions the medians are used, otherwise the single runs.
+    medians = [b for b in benchmarks if b.get("aggregate_name") == "median"]
+    chosen = medians if medians else [b for b in benchmarks if b.get("run_type", "iteration") == "iteration"]
+    runs = {b["run_name"].replace("/real_time", ""): b for b in chosen}
     items = {name: run.get("items_per_second", 0) for name, run in runs.items()}
     rate = {name: run.get("bytes_per_second", 0) for name, run in runs.items()}
     for name in ("raw/pwrite+fdatasync", "append/sync_each", "append/group_64", "raw/pwrite", "append/no_sync"):

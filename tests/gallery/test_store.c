@@ -141,14 +141,34 @@ START_TEST(test_sync_policies) {
   ck_assert_int_eq(failing_io.datasync_calls - before, 9);
   bm_store_close_(store);
 
+  /* A size limit: payloads are 1..128 bytes, so 256 bytes are reached
+   * after at least 2 and at most 256 records; the sync empties the group. */
+  options.group_records = 0;
+  options.group_bytes = 256;
+  ck_assert_int_eq(bm_store_open_(directory, &options, NULL, &store), BM_OK);
+  before = failing_io.datasync_calls;
+  unsigned char payload[GT_MAX_PAYLOAD];
+  uint64_t pending_bytes = 0, sequence = 82;
+  for (; failing_io.datasync_calls == before; ++sequence) {
+    size_t size = gt_payload(sequence, payload);
+    ck_assert_uint_lt(pending_bytes, 256);
+    ck_assert_int_eq(bm_store_append_(store, gt_type(sequence), payload, size, NULL), BM_OK);
+    pending_bytes += size;
+  }
+  ck_assert_uint_ge(pending_bytes, 256);
+  ck_assert_uint_eq(bm_store_durable_sequence_(store), sequence - 1);
+  bm_store_close_(store);
+  expect_recovered_(directory, sequence - 1);
+  uint64_t last = sequence - 1;
+
   options.sync_policy = BM_SYNC_NONE_;
   ck_assert_int_eq(bm_store_open_(directory, &options, NULL, &store), BM_OK);
   before = failing_io.datasync_calls;
-  append_range_(store, 82, 120);
+  append_range_(store, last + 1, last + 40);
   ck_assert_int_eq(failing_io.datasync_calls - before, 0);
-  ck_assert_uint_eq(bm_store_durable_sequence_(store), 81);
+  ck_assert_uint_eq(bm_store_durable_sequence_(store), last);
   bm_store_close_(store);
-  expect_recovered_(directory, 120);
+  expect_recovered_(directory, last + 40);
 
   options.sync_policy = (bm_sync_policy_)7;
   ck_assert_int_eq(bm_store_open_(directory, &options, NULL, &store), BM_ERR_INVALID_ARGUMENT);

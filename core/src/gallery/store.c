@@ -32,6 +32,7 @@ struct bm_store_ {
   uint64_t last_sequence;
   uint64_t durable_sequence;
   uint32_t pending;       /* records written since the last sync */
+  uint64_t pending_bytes; /* their payload bytes */
   struct timespec oldest_pending;
   int failed;
 };
@@ -258,12 +259,14 @@ static bm_status sync_pending_(bm_store_ *store) {
   if (store->pending == 0) return BM_OK;
   if (bm_wal_sync_(store->wal) != BM_OK) return enter_failed_state_(store);
   store->pending = 0;
+  store->pending_bytes = 0;
   store->durable_sequence = store->last_sequence;
   return BM_OK;
 }
 
 static int group_is_due_(const bm_store_ *store) {
   if (store->options.group_records > 0 && store->pending >= store->options.group_records) return 1;
+  if (store->options.group_bytes > 0 && store->pending_bytes >= store->options.group_bytes) return 1;
   if (store->options.group_delay_us == 0) return 0;
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
@@ -282,6 +285,7 @@ bm_status bm_store_append_(bm_store_ *store, uint32_t type, const void *payload,
   uint64_t assigned = 0;
   if (bm_wal_append_(store->wal, type, payload, size, &assigned) != BM_OK) return enter_failed_state_(store);
   store->last_sequence = assigned;
+  store->pending_bytes += size;
   if (store->pending++ == 0 && store->options.group_delay_us > 0) clock_gettime(CLOCK_MONOTONIC, &store->oldest_pending);
   switch (store->options.sync_policy) {
     case BM_SYNC_EACH_:

@@ -24,8 +24,8 @@ typedef enum bm_sync_policy_ {
   BM_SYNC_EACH_ = 0,
   /* Appends are written; one fdatasync covers the group, either when the
    * caller calls bm_store_sync_ after a batch, or on the append that brings
-   * the pending count to group_records or whose oldest pending record is
-   * older than group_delay_us. Acknowledge only after a sync returned. */
+   * the pending count to group_records or their payloads to group_bytes,
+   * or whose oldest pending record is older than group_delay_us. Acknowledge only after a sync returned. */
   BM_SYNC_GROUP_ = 1,
   /* Never syncs on its own (checkpoints and bm_store_sync_ still do): a
    * process crash loses nothing, a power loss loses the page cache. */
@@ -35,6 +35,7 @@ typedef enum bm_sync_policy_ {
 typedef struct bm_store_options_ {
   bm_sync_policy_ sync_policy;
   uint32_t group_records;  /* BM_SYNC_GROUP_: sync at this many pending records (0: no count limit) */
+  uint32_t group_bytes;    /* BM_SYNC_GROUP_: sync at this many pending payload bytes (0: no size limit) */
   uint32_t group_delay_us; /* BM_SYNC_GROUP_: sync once the oldest pending record is this old (0: off) */
   int load_with_read;      /* 1: read the snapshot into memory instead of mapping it */
   const bm_file_io_ *io;   /* NULL: the real system calls; tests pass failing ones */
