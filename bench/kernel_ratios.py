@@ -4,6 +4,8 @@ bandwidth measured in the same Google Benchmark run, and the two-thread
 speed-up, from bench_kernels' JSON output.
 
     python3 bench/kernel_ratios.py build/bench_kernels.json
+
+Works on one run or on --benchmark_repetitions output (uses the medians).
 """
 import json
 import sys
@@ -11,11 +13,18 @@ import sys
 
 def main(path):
     with open(path) as handle:
-        runs = {b["name"]: b for b in json.load(handle)["benchmarks"] if "bytes_per_second" in b}
+        benchmarks = json.load(handle)["benchmarks"]
+    # With --benchmark_repetitions the medians stand for each benchmark (they
+    # resist the other jobs on this shared machine better than one run).
+    medians = [b for b in benchmarks if b.get("aggregate_name") == "median"]
+    chosen = medians if medians else [b for b in benchmarks if b.get("run_type", "iteration") == "iteration"]
+    runs = {b["run_name"] if "run_name" in b else b["name"]: b for b in chosen if "bytes_per_second" in b}
+    if medians:
+        print("medians of %d repetitions" % medians[0].get("repetitions", 0))
     bandwidth = {t: runs["read_bandwidth/threads:%d/real_time" % t]["bytes_per_second"] for t in (1, 2)}
     print("read bandwidth: %.2f GB/s (1 thread), %.2f GB/s (2 threads)" % (bandwidth[1] / 1e9, bandwidth[2] / 1e9))
     print("%-40s %10s %12s %12s %10s" % ("scan", "GB/s", "rows/s", "of bandw.", "2 thr x"))
-    for name, run in runs.items():
+    for name, run in sorted(runs.items()):  # interleaved runs come out shuffled
         if name.startswith("read_bandwidth"):
             continue
         threads = 2 if "/threads:2/" in name else 1
