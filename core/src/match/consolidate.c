@@ -26,15 +26,17 @@
 #define PI_F 3.14159265f
 
 enum {
-  BM_RELAXED_MAX = 64,
+  BM_RELAXED_MAX = 24,
   BM_RELAX_ROUNDS = 5,
-  BM_SIMILARITY_BUCKETS = 1024,
+  BM_SIMILARITY_BUCKETS = 512,
   BM_STACK_PAIRS = 4096,
   BM_MIN_SCORED_PAIRS = 4,
   BM_MAX_SCORED_PAIRS = 12,
   BM_DISTANCE_STEPS_PER_PX = 8,
   BM_DISTANCE_TABLE = 256,
-  BM_ANGLE_TABLE = 512
+  BM_ANGLE_TABLE = 512,
+  LANES = 8,
+  BM_MAX_BITS = BM_MCC_LAYERS * BM_MCC_CELLS
 };
 #define BM_RELAX_WEIGHT 0.5f
 #define BM_PAIR_COUNT_MU 20.0
@@ -49,6 +51,7 @@ typedef struct scored_pair_ {
 static float distance_compatibility_[BM_DISTANCE_TABLE];
 static float angle_compatibility_[BM_ANGLE_TABLE + 1];
 static unsigned minimum_common_cells_;
+static float square_root_[BM_MAX_BITS + 1]; /* popcounts are small integers */
 static pthread_once_t tables_once_ = PTHREAD_ONCE_INIT;
 
 static double sigmoid(double value, double mu, double tau) { return 1.0 / (1.0 + exp(-tau * (value - mu))); }
@@ -59,6 +62,7 @@ static void build_tables(void) {
     distance_compatibility_[i] = (float)sigmoid((double)i / BM_DISTANCE_STEPS_PER_PX, 5.0, -8.0 / 5.0);
   for (unsigned i = 0; i <= BM_ANGLE_TABLE; ++i)
     angle_compatibility_[i] = (float)sigmoid(i * (3.14159265358979323846 / BM_ANGLE_TABLE), 3.14159265358979323846 / 12, -30.0);
+  for (unsigned i = 0; i <= BM_MAX_BITS; ++i) square_root_[i] = sqrtf((float)i);
   minimum_common_cells_ = (unsigned)ceil(BM_MCC_MIN_COMMON_CELL_FRACTION * bm_mcc_disc_cells_());
 }
 
@@ -165,14 +169,23 @@ static float relax_and_score(const scored_pair_ *selected, size_t n, const geome
       rho[t][k] = rho[k][t] = value;
     }
   }
-  float lambda[BM_RELAXED_MAX], next[BM_RELAXED_MAX];
+  /* Rows are padded with zeros to a multiple of LANES so the support sums
+   * run in LANES independent partial sums (vectorisable, and a fixed order,
+   * so the result does not depend on the compiler's choices). */
+  const size_t padded = (n + LANES - 1) / LANES * LANES;
+  for (size_t t = 0; t < n; ++t)
+    for (size_t k = n; k < padded; ++k) rho[t][k] = 0;
+  float lambda[BM_RELAXED_MAX] = {0}, next[BM_RELAXED_MAX];
   for (size_t t = 0; t < n; ++t) lambda[t] = selected[t].similarity;
   if (n > 1) {
     const float share = (1 - BM_RELAX_WEIGHT) / (float)(n - 1);
     for (int round = 0; round < BM_RELAX_ROUNDS; ++round) {
       for (size_t t = 0; t < n; ++t) {
+        float partial[LANES] = {0};
+        for (size_t k = 0; k < padded; k += LANES)
+          for (size_t lane = 0; lane < LANES; ++lane) partial[lane] += rho[t][k + lane] * lambda[k + lane];
         float support = 0;
-        for (size_t k = 0; k < n; ++k) support += rho[t][k] * lambda[k];
+        for (size_t lane = 0; lane < LANES; ++lane) support += partial[lane];
         next[t] = BM_RELAX_WEIGHT * lambda[t] + share * support;
       }
       memcpy(lambda, next, n * sizeof *lambda);
@@ -235,9 +248,9 @@ bm_status bm_mcc_compare_(const bm_prepared_view_ *probe, const bm_prepared_view
     for (size_t c = 0; c < candidate_count; ++c) {
       const bm_mcc_counts_ *k = &counts[c];
       if (k->common_cells < minimum_common_cells_) continue;
-      const float norms = sqrtf((float)k->bits_a) + sqrtf((float)k->bits_b);
+      const float norms = square_root_[k->bits_a] + square_root_[k->bits_b];
       if (norms == 0) continue;
-      const float similarity = 1.0f - sqrtf((float)k->bits_differ) / norms;
+      const float similarity = 1.0f - square_root_[k->bits_differ] / norms;
       if (similarity <= 0) continue;
       pairs[pair_count].similarity = similarity;
       pairs[pair_count].a = (uint8_t)i;

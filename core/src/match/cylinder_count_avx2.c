@@ -17,10 +17,9 @@ TARGET_AVX2_ static inline __m256i byte_popcount(__m256i v) {
   return _mm256_add_epi8(_mm256_shuffle_epi8(table, low), _mm256_shuffle_epi8(table, high));
 }
 
-TARGET_AVX2_ static inline unsigned horizontal_sum(__m256i byte_counts) {
-  const __m256i sums_u64x4 = _mm256_sad_epu8(byte_counts, _mm256_setzero_si256());
-  const __m128i pair = _mm_add_epi64(_mm256_castsi256_si128(sums_u64x4), _mm256_extracti128_si256(sums_u64x4, 1));
-  return (unsigned)(_mm_cvtsi128_si64(pair) + _mm_extract_epi64(pair, 1));
+TARGET_AVX2_ static inline uint64_t horizontal_sum_u64(__m256i lanes_u64x4) {
+  const __m128i pair = _mm_add_epi64(_mm256_castsi256_si128(lanes_u64x4), _mm256_extracti128_si256(lanes_u64x4, 1));
+  return (uint64_t)_mm_cvtsi128_si64(pair) + (uint64_t)_mm_extract_epi64(pair, 1);
 }
 
 TARGET_AVX2_ void bm_mcc_count_row_avx2_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
@@ -41,10 +40,17 @@ TARGET_AVX2_ void bm_mcc_count_row_avx2_(const uint8_t *probe_cylinder, const ui
       count_b = _mm256_add_epi8(count_b, byte_popcount(y));
       count_differ = _mm256_add_epi8(count_differ, byte_popcount(_mm256_xor_si256(x, y)));
     }
-    out[i].common_cells = (uint16_t)horizontal_sum(byte_popcount(common));
-    out[i].bits_a = (uint16_t)horizontal_sum(count_a);
-    out[i].bits_b = (uint16_t)horizontal_sum(count_b);
-    out[i].bits_differ = (uint16_t)horizontal_sum(count_differ);
+    /* One horizontal sum for all four counts, 16 bits each per lane. */
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i packed = _mm256_sad_epu8(count_a, zero);
+    packed = _mm256_add_epi64(packed, _mm256_slli_epi64(_mm256_sad_epu8(count_b, zero), 16));
+    packed = _mm256_add_epi64(packed, _mm256_slli_epi64(_mm256_sad_epu8(count_differ, zero), 32));
+    packed = _mm256_add_epi64(packed, _mm256_slli_epi64(_mm256_sad_epu8(byte_popcount(common), zero), 48));
+    const uint64_t sums = horizontal_sum_u64(packed);
+    out[i].bits_a = (uint16_t)sums;
+    out[i].bits_b = (uint16_t)(sums >> 16);
+    out[i].bits_differ = (uint16_t)(sums >> 32);
+    out[i].common_cells = (uint16_t)(sums >> 48);
   }
 }
 #endif

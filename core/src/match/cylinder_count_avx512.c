@@ -19,22 +19,24 @@ TARGET_AVX512_ void bm_mcc_count_row_avx512_(const uint8_t *probe_cylinder, cons
     const uint8_t *b = gallery_cylinders + (size_t)indices[i] * BM_MCC_CYLINDER_BYTES;
     const __m256i common = _mm256_and_si256(mask_a, _mm256_loadu_si256((const __m256i *)b));
     const __m512i common_twice = _mm512_broadcast_i64x4(common);
-    __m512i count_a = _mm512_setzero_si512(), count_b = count_a, count_differ = count_a;
+    /* All four counts travel in one vector, 16 bits each (the largest,
+     * 1536, fits), so one horizontal sum per pair instead of four. The
+     * common cells are counted twice (both halves hold the mask). */
+    __m512i packed = _mm512_popcnt_epi64(common_twice);
+    packed = _mm512_slli_epi64(packed, 48);
     for (unsigned k = 0; k < PAIRS; ++k) {
       const __m512i x = _mm512_and_si512(layers_a[k], common_twice);
       const __m512i y =
           _mm512_and_si512(_mm512_loadu_si512((const void *)(b + BM_MCC_LAYER_BYTES * (1 + 2 * k))), common_twice);
-      count_a = _mm512_add_epi64(count_a, _mm512_popcnt_epi64(x));
-      count_b = _mm512_add_epi64(count_b, _mm512_popcnt_epi64(y));
-      count_differ = _mm512_add_epi64(count_differ, _mm512_popcnt_epi64(_mm512_xor_si512(x, y)));
+      packed = _mm512_add_epi64(packed, _mm512_popcnt_epi64(x));
+      packed = _mm512_add_epi64(packed, _mm512_slli_epi64(_mm512_popcnt_epi64(y), 16));
+      packed = _mm512_add_epi64(packed, _mm512_slli_epi64(_mm512_popcnt_epi64(_mm512_xor_si512(x, y)), 32));
     }
-    const __m256i common_counts = _mm256_popcnt_epi64(common);
-    const __m128i common_pair =
-        _mm_add_epi64(_mm256_castsi256_si128(common_counts), _mm256_extracti128_si256(common_counts, 1));
-    out[i].common_cells = (uint16_t)(_mm_cvtsi128_si64(common_pair) + _mm_extract_epi64(common_pair, 1));
-    out[i].bits_a = (uint16_t)_mm512_reduce_add_epi64(count_a);
-    out[i].bits_b = (uint16_t)_mm512_reduce_add_epi64(count_b);
-    out[i].bits_differ = (uint16_t)_mm512_reduce_add_epi64(count_differ);
+    const uint64_t sums = (uint64_t)_mm512_reduce_add_epi64(packed);
+    out[i].bits_a = (uint16_t)sums;
+    out[i].bits_b = (uint16_t)(sums >> 16);
+    out[i].bits_differ = (uint16_t)(sums >> 32);
+    out[i].common_cells = (uint16_t)((sums >> 48) / 2);
   }
 }
 #endif

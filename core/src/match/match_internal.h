@@ -21,7 +21,7 @@
 #define BM_MCC_MIN_VALID_CELL_FRACTION 0.75
 #define BM_MCC_MIN_NEIGHBOURS 2
 #define BM_MCC_MIN_COMMON_CELL_FRACTION 0.60
-#define BM_MCC_MAX_DIRECTION_DIFFERENCE 0.5 /* of a half turn: pi/2 */
+#define BM_MCC_MAX_DIRECTION_DIFFERENCE 1.0 /* of a half turn: no limit, full rotation invariance */
 
 enum {
   BM_MCC_CELLS = BM_MCC_SECTORS * BM_MCC_SECTORS,      /* 256 cells, one bit each per layer */
