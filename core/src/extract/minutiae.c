@@ -214,8 +214,9 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
       /* Direction from a trace of fixed length, through junctions. */
       view.stamps[(size_t)y * view.width + x] = ++view.stamp;
       trace_(&view, x, y, DIRECTION_STEPS_, 1, &end_x, &end_y, &taken);
-      /* ISO direction of a ridge ending: pointing away from the ridge body. */
-      m->angle = resolve_direction_(field, m->x, m->y, (float)(x - end_x), (float)(y - end_y));
+      /* ISO direction of a ridge ending: along the ridge, into its body (the
+       * fork direction of the valley bifurcation it is the dual of). */
+      m->angle = resolve_direction_(field, m->x, m->y, (float)(end_x - x), (float)(end_y - y));
     } else {
       /* Trace each branch; the stem is the one most opposite the other two,
        * and the bifurcation points away from it, into the fork. */
@@ -250,7 +251,7 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
           stem = b;
         }
       }
-      m->angle = resolve_direction_(field, m->x, m->y, ux[stem], uy[stem]);
+      m->angle = resolve_direction_(field, m->x, m->y, -ux[stem], -uy[stem]);
     }
   }
   /* A spur's junction is a false bifurcation too. */
