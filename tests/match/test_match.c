@@ -1,0 +1,404 @@
+/* Matcher tests on synthetic templates (random minutiae with a minimum
+ * spacing, as a print has); test_match_fvc.c covers real templates. */
+#include <check.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "biomatch/biomatch.h"
+#include "match/match_internal.h"
+#include "test_support.h"
+
+#define PI_ 3.14159265358979323846
+
+static unsigned rng_state_ = 12345u;
+static double uniform(void) {
+  rng_state_ = rng_state_ * 1664525u + 1013904223u;
+  return (rng_state_ >> 8) / 16777216.0;
+}
+
+/* count minutiae over a 300 x 400 px area around (cx, cy), at least 12 px apart. */
+static bm_template *synthetic(size_t count, double cx, double cy) {
+  bm_template *tpl = NULL;
+  ck_assert_int_eq(bm_template_create(&tpl), BM_OK);
+  bm_minutia m[BM_MAX_MINUTIAE];
+  size_t n = 0;
+  for (int attempt = 0; n < count && attempt < 100000; ++attempt) {
+    const double x = cx + (uniform() - 0.5) * 300, y = cy + (uniform() - 0.5) * 400;
+    int close = 0;
+    for (size_t i = 0; i < n; ++i) close |= hypot(m[i].x - x, m[i].y - y) < 12;
+    if (close) continue;
+    memset(&m[n], 0, sizeof m[n]);
+    m[n].x = (uint16_t)lround(x);
+    m[n].y = (uint16_t)lround(y);
+    m[n].angle = (float)(uniform() * 359.0);
+    m[n].type = BM_MINUTIA_RIDGE_ENDING;
+    m[n].quality = 60;
+    ++n;
+  }
+  ck_assert_int_eq(bm_template_set_minutiae(tpl, m, n), BM_OK);
+  return tpl;
+}
+
+/* A copy rotated by `degrees` about (cx, cy) and shifted, optionally with
+ * position jitter, `drop` minutiae removed and `add` spurious ones. */
+static bm_template *transformed(const bm_template *source, double degrees, double dx, double dy, double jitter,
+                                size_t drop, size_t add) {
+  const size_t count = bm_template_minutia_count(source);
+  const bm_minutia *in = bm_template_minutiae(source);
+  bm_minutia out[BM_MAX_MINUTIAE];
+  double cx = 0, cy = 0;
+  for (size_t i = 0; i < count; ++i) {
+    cx += in[i].x;
+    cy += in[i].y;
+  }
+  cx /= count;
+  cy /= count;
+  /* Angles turn counter-clockwise on screen, with y downwards. */
+  const double r = degrees * PI_ / 180, c = cos(r), s = sin(r);
+  size_t n = 0;
+  for (size_t i = drop; i < count; ++i) {
+    const double x = in[i].x - cx, y = in[i].y - cy;
+    out[n] = in[i];
+    out[n].x = (uint16_t)lround(cx + dx + x * c + y * s + (uniform() - 0.5) * 2 * jitter);
+    out[n].y = (uint16_t)lround(cy + dy - x * s + y * c + (uniform() - 0.5) * 2 * jitter);
+    out[n].angle = (float)fmod(in[i].angle + degrees + 720.0, 360.0);
+    if (out[n].angle >= 360.0f) out[n].angle = 0;
+    ++n;
+  }
+  for (size_t i = 0; i < add; ++i) {
+    memset(&out[n], 0, sizeof out[n]);
+    out[n].x = (uint16_t)lround(cx + dx + (uniform() - 0.5) * 300);
+    out[n].y = (uint16_t)lround(cy + dy + (uniform() - 0.5) * 400);
+    out[n].angle = (float)(uniform() * 359);
+    ++n;
+  }
+  bm_template *tpl = NULL;
+  ck_assert_int_eq(bm_template_create(&tpl), BM_OK);
+  ck_assert_int_eq(bm_template_set_minutiae(tpl, out, n), BM_OK);
+  return tpl;
+}
+
+static float score_of(const bm_template *a, const bm_template *b) {
+  float score = -1;
+  ck_assert_int_eq(bm_match_templates(a, b, &score), BM_OK);
+  ck_assert(score >= 0 && score <= 1);
+  return score;
+}
+
+static uint8_t *prepared(const bm_template *tpl, size_t *size) {
+  ck_assert_int_eq(bm_prepare_template(tpl, NULL, 0, size), BM_OK);
+  uint8_t *blob = malloc(*size);
+  ck_assert_int_eq(bm_prepare_template(tpl, blob, *size, size), BM_OK);
+  return blob;
+}
+
+START_TEST(identical_high_unrelated_low) {
+  bm_template *a = synthetic(40, 1000, 1000), *b = synthetic(40, 1000, 1000);
+  const float same = score_of(a, a), other = score_of(a, b);
+  ck_assert_msg(same > 0.3f, "identical score %f", same);
+  ck_assert_msg(other < same / 4, "unrelated %f vs identical %f", other, same);
+  bm_template_free(a);
+  bm_template_free(b);
+}
+END_TEST
+
+START_TEST(rotation_and_translation_invariance) {
+  bm_template *a = synthetic(40, 1000, 1000);
+  const float reference = score_of(a, a);
+  for (int trial = 0; trial < 12; ++trial) {
+    const double degrees = uniform() * 360, dx = (uniform() - 0.5) * 400, dy = (uniform() - 0.5) * 400;
+    bm_template *b = transformed(a, degrees, dx, dy, 0, 0, 0);
+    const float score = score_of(a, b);
+    /* Only coordinate rounding to whole pixels differs. */
+    ck_assert_msg(fabsf(score - reference) < 0.15f * reference, "rotation %.1f shift (%.0f,%.0f): %f vs %f", degrees,
+                  dx, dy, score, reference);
+    bm_template_free(b);
+  }
+  bm_template_free(a);
+}
+END_TEST
+
+START_TEST(distortion_missing_and_spurious_minutiae) {
+  bm_template *a = synthetic(45, 1000, 1000), *unrelated = synthetic(45, 1000, 1000);
+  bm_template *b = transformed(a, 137, 30, -20, 3, 10, 8);
+  const float genuine = score_of(a, b), impostor = score_of(a, unrelated);
+  ck_assert_msg(genuine > 3 * impostor, "genuine %f impostor %f", genuine, impostor);
+  bm_template_free(a);
+  bm_template_free(b);
+  bm_template_free(unrelated);
+}
+END_TEST
+
+START_TEST(symmetric_and_deterministic) {
+  bm_template *a = synthetic(40, 1000, 1000);
+  bm_template *b = transformed(a, 50, 10, 10, 3, 6, 5);
+  const float ab = score_of(a, b), ba = score_of(b, a), again = score_of(a, b);
+  ck_assert_msg(fabsf(ab - ba) <= 0.1f * (ab > ba ? ab : ba), "ab %f ba %f", ab, ba);
+  ck_assert(memcmp(&ab, &again, sizeof ab) == 0);
+  bm_template_free(a);
+  bm_template_free(b);
+}
+END_TEST
+
+START_TEST(few_minutiae_probe) {
+  /* Latent-style: the 12 minutiae closest to one point of the print. */
+  bm_template *full = synthetic(50, 1000, 1000), *other = synthetic(50, 1000, 1000);
+  const bm_minutia *m = bm_template_minutiae(full);
+  size_t order[BM_MAX_MINUTIAE], n = bm_template_minutia_count(full);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  const double px = m[0].x, py = m[0].y;
+  for (size_t i = 1; i < n; ++i)
+    for (size_t j = i; j > 0 && hypot(m[order[j]].x - px, m[order[j]].y - py) < hypot(m[order[j - 1]].x - px, m[order[j - 1]].y - py); --j) {
+      size_t t = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = t;
+    }
+  bm_minutia subset[12];
+  for (size_t i = 0; i < 12; ++i) subset[i] = m[order[i]];
+  bm_template *latent = NULL;
+  ck_assert_int_eq(bm_template_create(&latent), BM_OK);
+  ck_assert_int_eq(bm_template_set_minutiae(latent, subset, 12), BM_OK);
+  bm_template *moved = transformed(latent, 200, 40, 40, 2, 0, 0);
+  const float mate = score_of(moved, full), nonmate = score_of(moved, other);
+  ck_assert_msg(mate > 0.05f && mate > 3 * nonmate, "mate %f non-mate %f", mate, nonmate);
+  bm_template_free(full);
+  bm_template_free(other);
+  bm_template_free(latent);
+  bm_template_free(moved);
+}
+END_TEST
+
+START_TEST(resolution_is_normalised) {
+  bm_template *a = synthetic(40, 500, 500);
+  const bm_minutia *m = bm_template_minutiae(a);
+  bm_minutia scaled[BM_MAX_MINUTIAE];
+  const size_t n = bm_template_minutia_count(a);
+  for (size_t i = 0; i < n; ++i) {
+    scaled[i] = m[i];
+    scaled[i].x = (uint16_t)(m[i].x * 2);
+    scaled[i].y = (uint16_t)(m[i].y * 2);
+  }
+  bm_template *b = NULL;
+  ck_assert_int_eq(bm_template_create(&b), BM_OK);
+  ck_assert_int_eq(bm_template_set_image(b, 0, 0, 1000, 1000), BM_OK);
+  ck_assert_int_eq(bm_template_set_minutiae(b, scaled, n), BM_OK);
+  const float same = score_of(a, a), across = score_of(a, b);
+  ck_assert_msg(fabsf(same - across) < 0.1f * same, "500 ppi %f vs 1000 ppi %f", same, across);
+  bm_template_free(a);
+  bm_template_free(b);
+}
+END_TEST
+
+START_TEST(prepared_blob_round_trip) {
+  bm_template *a = synthetic(40, 1000, 1000), *b = transformed(a, 33, 5, 5, 2, 4, 4);
+  size_t size_a, size_b;
+  uint8_t *blob_a = prepared(a, &size_a), *blob_b = prepared(b, &size_b);
+  ck_assert_uint_eq(size_a, bm_prepared_size(bm_prepared_cylinder_count(blob_a, size_a)));
+  ck_assert_int_eq(bm_prepared_check(blob_a, size_a), BM_OK);
+  /* Moved to an odd address inside a larger shard: position-independent. */
+  uint8_t *shard = malloc(size_a + size_b + 3);
+  memcpy(shard + 3, blob_a, size_a);
+  memcpy(shard + 3 + size_a, blob_b, size_b);
+  bm_probe *from_template = NULL, *from_blob = NULL;
+  ck_assert_int_eq(bm_probe_create(a, &from_template), BM_OK);
+  ck_assert_int_eq(bm_probe_create_from_prepared(shard + 3, size_a, &from_blob), BM_OK);
+  const size_t offsets[2] = {3, 3 + size_a};
+  float many[2], one_a, one_b;
+  ck_assert_int_eq(bm_match_many(from_blob, shard, size_a + size_b + 3, offsets, 2, many), BM_OK);
+  ck_assert_int_eq(bm_match_one(from_template, blob_a, size_a, &one_a), BM_OK);
+  ck_assert_int_eq(bm_match_one(from_template, blob_b, size_b, &one_b), BM_OK);
+  ck_assert(many[0] == one_a && many[1] == one_b);
+  ck_assert(one_a == score_of(a, a));
+  bm_probe_free(from_template);
+  bm_probe_free(from_blob);
+  free(shard);
+  free(blob_a);
+  free(blob_b);
+  bm_template_free(a);
+  bm_template_free(b);
+}
+END_TEST
+
+START_TEST(bad_input_codes) {
+  bm_template *a = synthetic(30, 1000, 1000), *empty = NULL;
+  ck_assert_int_eq(bm_template_create(&empty), BM_OK);
+  size_t size = 0;
+  float score;
+  bm_probe *probe = NULL;
+  ck_assert_int_eq(bm_prepare_template(NULL, NULL, 0, &size), BM_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(bm_prepare_template(empty, NULL, 0, &size), BM_ERR_NO_MINUTIAE);
+  ck_assert_int_eq(bm_probe_create(empty, &probe), BM_ERR_NO_MINUTIAE);
+  ck_assert_ptr_null(probe);
+  ck_assert_int_eq(bm_probe_create(a, NULL), BM_ERR_INVALID_ARGUMENT);
+  uint8_t *blob = prepared(a, &size);
+  uint8_t small[8];
+  size_t needed = 0;
+  ck_assert_int_eq(bm_prepare_template(a, small, sizeof small, &needed), BM_ERR_BUFFER_TOO_SMALL);
+  ck_assert_uint_eq(needed, size);
+  ck_assert_int_eq(bm_probe_create(a, &probe), BM_OK);
+  ck_assert_int_eq(bm_match_one(NULL, blob, size, &score), BM_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(bm_match_one(probe, NULL, size, &score), BM_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(bm_match_one(probe, blob, size, NULL), BM_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(bm_match_one(probe, blob, 10, &score), BM_ERR_PREPARED_TRUNCATED);
+  ck_assert_int_eq(bm_match_one(probe, blob, size - 1, &score), BM_ERR_PREPARED_TRUNCATED);
+  ck_assert_int_eq(bm_prepared_check(blob, size - 1), BM_ERR_PREPARED_TRUNCATED);
+  ck_assert_ptr_nonnull(strstr(bm_last_error_message(), "offset 8"));
+  uint8_t *copy = malloc(size);
+  memcpy(copy, blob, size);
+  copy[0] = 'X';
+  ck_assert_int_eq(bm_match_one(probe, copy, size, &score), BM_ERR_PREPARED_CORRUPT);
+  memcpy(copy, blob, size);
+  copy[4] = 9;
+  ck_assert_int_eq(bm_prepared_check(copy, size), BM_ERR_TEMPLATE_MISMATCH);
+  memcpy(copy, blob, size);
+  copy[6] ^= 1; /* count disagrees with the declared size */
+  ck_assert_int_eq(bm_prepared_check(copy, size), BM_ERR_PREPARED_CORRUPT);
+  memcpy(copy, blob, size);
+  copy[size / 2] ^= 0x10; /* damage inside a cylinder: only the checksum sees it */
+  ck_assert_int_eq(bm_prepared_check(copy, size), BM_ERR_PREPARED_CORRUPT);
+  ck_assert_ptr_nonnull(strstr(bm_last_error_message(), "checksum"));
+  bm_probe *bad = NULL;
+  ck_assert_int_eq(bm_probe_create_from_prepared(copy, size, &bad), BM_ERR_PREPARED_CORRUPT);
+  const size_t offsets[1] = {size};
+  ck_assert_int_eq(bm_match_many(probe, blob, size, offsets, 1, &score), BM_ERR_PREPARED_TRUNCATED);
+  double fmr_inputs[] = {0, 1, 1e-7, NAN};
+  float threshold;
+  for (size_t i = 0; i < 4; ++i)
+    ck_assert_int_eq(bm_match_fmr_to_threshold(fmr_inputs[i], &threshold), BM_ERR_INVALID_ARGUMENT);
+  bm_probe_free(NULL);
+  bm_probe_free(probe);
+  free(copy);
+  free(blob);
+  bm_template_free(a);
+  bm_template_free(empty);
+}
+END_TEST
+
+START_TEST(kernels_agree_bit_exactly) {
+  /* Every tier against the scalar reference on real cylinders of many pairs. */
+  bm_template *a = synthetic(60, 1000, 1000), *b = transformed(a, 77, 0, 0, 3, 10, 10);
+  size_t size_a, size_b;
+  uint8_t *blob_a = prepared(a, &size_a), *blob_b = prepared(b, &size_b);
+  bm_prepared_view_ va, vb;
+  ck_assert_int_eq(bm_prepared_view_make_(blob_a, size_a, &va), BM_OK);
+  ck_assert_int_eq(bm_prepared_view_make_(blob_b, size_b, &vb), BM_OK);
+  uint8_t indices[BM_MAX_MINUTIAE];
+  for (size_t j = 0; j < vb.count; ++j) indices[j] = (uint8_t)j;
+  bm_mcc_count_row_fn_ tiers[2] = {NULL, NULL};
+  const char *names[2] = {"avx2", "avx512"};
+#if defined(__x86_64__) || defined(__i386__)
+  if (bm_isa_is_supported(BM_ISA_AVX2)) tiers[0] = bm_mcc_count_row_avx2_;
+  if (bm_isa_is_supported(BM_ISA_AVX512)) tiers[1] = bm_mcc_count_row_avx512_;
+#endif
+  float reference_score;
+  ck_assert_int_eq(bm_mcc_compare_(&va, &vb, bm_mcc_count_row_scalar_, &reference_score), BM_OK);
+  for (int t = 0; t < 2; ++t) {
+    if (!tiers[t]) {
+      fprintf(stderr, "test_match: %s not supported here, not compared\n", names[t]);
+      continue;
+    }
+    for (size_t i = 0; i < va.count; ++i) {
+      bm_mcc_counts_ expected[BM_MAX_MINUTIAE], got[BM_MAX_MINUTIAE];
+      bm_mcc_count_row_scalar_(va.cylinders + BM_MCC_CYLINDER_BYTES * i, vb.cylinders, indices, vb.count, expected);
+      tiers[t](va.cylinders + BM_MCC_CYLINDER_BYTES * i, vb.cylinders, indices, vb.count, got);
+      ck_assert_msg(memcmp(expected, got, vb.count * sizeof *got) == 0, "%s differs on row %zu", names[t], i);
+    }
+    float score;
+    ck_assert_int_eq(bm_mcc_compare_(&va, &vb, tiers[t], &score), BM_OK);
+    ck_assert(memcmp(&score, &reference_score, sizeof score) == 0);
+  }
+  free(blob_a);
+  free(blob_b);
+  bm_template_free(a);
+  bm_template_free(b);
+}
+END_TEST
+
+typedef struct thread_job {
+  const bm_probe *probe;
+  const uint8_t *packed;
+  size_t packed_size, count;
+  const size_t *offsets;
+  float scores[8];
+  bm_status status;
+} thread_job;
+
+static void *run_job(void *argument) {
+  thread_job *job = argument;
+  for (int repeat = 0; repeat < 20 && job->status == BM_OK; ++repeat)
+    job->status = bm_match_many(job->probe, job->packed, job->packed_size, job->offsets, job->count, job->scores);
+  return NULL;
+}
+
+START_TEST(threads_share_one_probe) {
+  enum { GALLERY = 8, THREADS = 4 };
+  bm_template *a = synthetic(40, 1000, 1000);
+  uint8_t *packed = NULL;
+  size_t packed_size = 0, offsets[GALLERY];
+  for (int g = 0; g < GALLERY; ++g) {
+    bm_template *t = g % 2 ? synthetic(40, 1000, 1000) : transformed(a, g * 40.0, 0, 0, 2, 3, 3);
+    size_t size;
+    uint8_t *blob = prepared(t, &size);
+    packed = realloc(packed, packed_size + size);
+    memcpy(packed + packed_size, blob, size);
+    offsets[g] = packed_size;
+    packed_size += size;
+    free(blob);
+    bm_template_free(t);
+  }
+  bm_probe *probe = NULL;
+  ck_assert_int_eq(bm_probe_create(a, &probe), BM_OK);
+  float expected[GALLERY];
+  ck_assert_int_eq(bm_match_many(probe, packed, packed_size, offsets, GALLERY, expected), BM_OK);
+  thread_job jobs[THREADS];
+  pthread_t threads[THREADS];
+  for (int t = 0; t < THREADS; ++t) {
+    jobs[t] = (thread_job){probe, packed, packed_size, GALLERY, offsets, {0}, BM_OK};
+    ck_assert_int_eq(pthread_create(&threads[t], NULL, run_job, &jobs[t]), 0);
+  }
+  for (int t = 0; t < THREADS; ++t) {
+    pthread_join(threads[t], NULL);
+    ck_assert_int_eq(jobs[t].status, BM_OK);
+    ck_assert(memcmp(jobs[t].scores, expected, sizeof expected) == 0);
+  }
+  bm_probe_free(probe);
+  free(packed);
+  bm_template_free(a);
+}
+END_TEST
+
+START_TEST(calibration_is_monotone) {
+  const double rates[] = {1e-2, 1e-3, 1e-4, 1e-5, 1e-6};
+  float previous = 0;
+  for (size_t i = 0; i < 5; ++i) {
+    float threshold;
+    ck_assert_int_eq(bm_match_fmr_to_threshold(rates[i], &threshold), BM_OK);
+    ck_assert_msg(threshold > previous, "threshold for %g: %f not above %f", rates[i], threshold, previous);
+    ck_assert_msg(bm_match_score_to_fmr(threshold) <= rates[i] * 1.01, "fmr at threshold %g for target %g",
+                  bm_match_score_to_fmr(threshold), rates[i]);
+    previous = threshold;
+  }
+  ck_assert(bm_match_score_to_fmr(0) == 1.0);
+}
+END_TEST
+
+int main(void) {
+  Suite *suite = suite_create("match");
+  TCase *core = tcase_create("core");
+  tcase_add_test(core, identical_high_unrelated_low);
+  tcase_add_test(core, rotation_and_translation_invariance);
+  tcase_add_test(core, distortion_missing_and_spurious_minutiae);
+  tcase_add_test(core, symmetric_and_deterministic);
+  tcase_add_test(core, few_minutiae_probe);
+  tcase_add_test(core, resolution_is_normalised);
+  tcase_add_test(core, prepared_blob_round_trip);
+  tcase_add_test(core, bad_input_codes);
+  tcase_add_test(core, kernels_agree_bit_exactly);
+  tcase_add_test(core, threads_share_one_probe);
+  tcase_add_test(core, calibration_is_monotone);
+  suite_add_tcase(suite, core);
+  return bm_test_run_suite(suite);
+}
