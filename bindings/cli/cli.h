@@ -35,5 +35,7 @@ int cli_parse_read_option(int argc, char **argv, int *index, bm_read_options *op
 int cli_load_file(const char *path, unsigned char **data, size_t *size);
 int cmd_demo(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

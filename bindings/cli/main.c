@@ -9,6 +9,8 @@ static const cli_command commands[] = {
     {"info", "describe a fingerprint template file", cmd_info},
     {"convert", "convert a fingerprint template between formats", cmd_convert},
     {"extract", "extract the minutiae of a fingerprint image", cmd_extract},
+    {"compare", "score template pairs read from stdin", cmd_compare},
+    {"verify", "decide whether two templates match at a false match rate", cmd_verify},
 };
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
 
