@@ -1,0 +1,129 @@
+/* FVC protocol from images: every image of a 10x8 FVC set is extracted by
+ * biomatch and every pair compared by biomatch (genuine: the 280 pairs of
+ * impressions of one finger; impostor: the 2,880 pairs of different
+ * fingers). Prints EER, FNMR at FMR 1%, 0.1% and 0, and the extraction
+ * time per image.
+ *
+ *   build/bench/extract/bm_eval_extract_fvc ../shared/data/fvc2002_db1_b/png [more folders]
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "biomatch/biomatch.h"
+#include "biomatch/bm_match.h"
+
+enum { FINGERS = 10, IMPRESSIONS = 8, IMAGES = FINGERS * IMPRESSIONS };
+
+static int compare_float(const void *a, const void *b) {
+  const float x = *(const float *)a, y = *(const float *)b;
+  return (x > y) - (x < y);
+}
+
+static double now_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* Fraction of genuine scores below the smallest threshold whose impostor
+ * pass rate is <= fmr (scores >= threshold match). */
+static double fnmr_at_fmr(const float *genuine, size_t gn, const float *impostor, size_t in, double fmr) {
+  /* impostor sorted ascending: allowed = floor(fmr * in) impostors may pass. */
+  const size_t allowed = (size_t)floor(fmr * in + 1e-9);
+  const float threshold = allowed >= in ? -INFINITY : nextafterf(impostor[in - 1 - allowed], INFINITY);
+  size_t rejected = 0;
+  for (size_t i = 0; i < gn; ++i) rejected += genuine[i] < threshold;
+  return (double)rejected / gn;
+}
+
+static double equal_error_rate(const float *genuine, size_t gn, const float *impostor, size_t in) {
+  /* Sweep thresholds over all scores; EER where FMR and FNMR cross (mean of the two at the crossing). */
+  double best = 1.0, best_gap = 2.0;
+  for (size_t k = 0; k < gn + in; ++k) {
+    const float t = k < gn ? genuine[k] : impostor[k - gn];
+    size_t fm = 0, fnm = 0;
+    for (size_t i = 0; i < in; ++i) fm += impostor[i] >= t;
+    for (size_t i = 0; i < gn; ++i) fnm += genuine[i] < t;
+    const double fmr = (double)fm / in, fnmr = (double)fnm / gn;
+    if (fabs(fmr - fnmr) < best_gap) {
+      best_gap = fabs(fmr - fnmr);
+      best = 0.5 * (fmr + fnmr);
+    }
+  }
+  return best;
+}
+
+static int evaluate(const char *folder) {
+  bm_template *templates[IMAGES] = {0};
+  double extract_seconds = 0;
+  size_t minutiae = 0;
+  for (int f = 0; f < FINGERS; ++f)
+    for (int i = 0; i < IMPRESSIONS; ++i) {
+      char path[2048];
+      snprintf(path, sizeof path, "%s/%d_%d.png", folder, 101 + f, 1 + i);
+      bm_image *image = NULL;
+      bm_status status = bm_image_load_file(path, 0, &image);
+      const double start = now_seconds();
+      if (status == BM_OK) status = bm_extract(image, &templates[f * IMPRESSIONS + i]);
+      extract_seconds += now_seconds() - start;
+      bm_image_free(image);
+      if (status != BM_OK) {
+        fprintf(stderr, "%s: %s: %s\n", path, bm_error_name(status), bm_last_error_message());
+        return 1;
+      }
+      minutiae += bm_template_minutia_count(templates[f * IMPRESSIONS + i]);
+    }
+  /* Each template is prepared once, as a gallery would hold it. */
+  bm_probe *probes[IMAGES] = {0};
+  void *blobs[IMAGES] = {0};
+  size_t sizes[IMAGES] = {0};
+  for (int i = 0; i < IMAGES; ++i) {
+    size_t needed = 0;
+    if (bm_probe_create(templates[i], &probes[i]) != BM_OK ||
+        bm_prepare_template(templates[i], NULL, 0, &needed) != BM_OK || !(blobs[i] = malloc(needed)) ||
+        bm_prepare_template(templates[i], blobs[i], needed, &sizes[i]) != BM_OK) {
+      fprintf(stderr, "preparing template %d: %s\n", i, bm_last_error_message());
+      return 1;
+    }
+  }
+  float genuine[FINGERS * IMPRESSIONS * (IMPRESSIONS - 1) / 2], impostor[IMAGES * (IMAGES - 1) / 2];
+  size_t gn = 0, in = 0;
+  for (int a = 0; a < IMAGES; ++a)
+    for (int b = a + 1; b < IMAGES; ++b) {
+      float score = 0;
+      if (bm_match_one(probes[a], blobs[b], sizes[b], &score) != BM_OK) {
+        fprintf(stderr, "match %d/%d: %s\n", a, b, bm_last_error_message());
+        return 1;
+      }
+      if (a / IMPRESSIONS == b / IMPRESSIONS)
+        genuine[gn++] = score;
+      else
+        impostor[in++] = score;
+    }
+  qsort(genuine, gn, sizeof *genuine, compare_float);
+  qsort(impostor, in, sizeof *impostor, compare_float);
+  printf("%s: %zu genuine, %zu impostor pairs; %.1f minutiae/image; extraction %.2f ms/image (wall, incl. timer)\n",
+         folder, gn, in, (double)minutiae / IMAGES, 1e3 * extract_seconds / IMAGES);
+  printf("  EER %.2f%%  FNMR@FMR1%% %.2f%%  FNMR@FMR0.1%% %.2f%%  FNMR@FMR0 %.2f%%\n",
+         100 * equal_error_rate(genuine, gn, impostor, in), 100 * fnmr_at_fmr(genuine, gn, impostor, in, 0.01),
+         100 * fnmr_at_fmr(genuine, gn, impostor, in, 0.001), 100 * fnmr_at_fmr(genuine, gn, impostor, in, 0.0));
+  for (int i = 0; i < IMAGES; ++i) {
+    bm_template_free(templates[i]);
+    bm_probe_free(probes[i]);
+    free(blobs[i]);
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: bm_eval_extract_fvc FOLDER_OF_PNG [...]\n");
+    return 2;
+  }
+  int failures = 0;
+  for (int i = 1; i < argc; ++i) failures += evaluate(argv[i]);
+  return failures ? 1 : 0;
+}
