@@ -244,7 +244,8 @@ bm_status bm_mcc_compare_(const bm_prepared_view_ *probe, const bm_prepared_view
       const unsigned difference = turn > 32768u ? 65536u - turn : turn;
       if (difference <= max_turn) candidates[candidate_count++] = (uint8_t)j;
     }
-    row(probe->cylinders + BM_MCC_CYLINDER_BYTES * i, gallery->cylinders, candidates, candidate_count, counts);
+    row(probe->cylinders + BM_MCC_CYLINDER_BYTES * i, gallery->cylinders, candidates, candidate_count,
+        minimum_common_cells_, counts);
     for (size_t c = 0; c < candidate_count; ++c) {
       const bm_mcc_counts_ *k = &counts[c];
       if (k->common_cells < minimum_common_cells_) continue;

@@ -11,13 +11,17 @@ static uint64_t load_word(const uint8_t *p) {
   return word;
 }
 
-static void count_pair(const uint8_t *a, const uint8_t *b, bm_mcc_counts_ *out) {
+static void count_pair(const uint8_t *a, const uint8_t *b, unsigned minimum_common, bm_mcc_counts_ *out) {
   enum { WORDS = BM_MCC_LAYER_BYTES / 8 };
   uint64_t common[WORDS];
   unsigned common_cells = 0, bits_a = 0, bits_b = 0, bits_differ = 0;
   for (unsigned w = 0; w < WORDS; ++w) {
     common[w] = load_word(a + 8 * w) & load_word(b + 8 * w);
     common_cells += (unsigned)__builtin_popcountll(common[w]);
+  }
+  if (common_cells < minimum_common) {
+    *out = (bm_mcc_counts_){(uint16_t)common_cells, 0, 0, 0};
+    return;
   }
   for (unsigned layer = 1; layer <= BM_MCC_LAYERS; ++layer) {
     for (unsigned w = 0; w < WORDS; ++w) {
@@ -35,7 +39,9 @@ static void count_pair(const uint8_t *a, const uint8_t *b, bm_mcc_counts_ *out) 
 }
 
 void bm_mcc_count_row_scalar_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
-                              const uint8_t *indices, size_t index_count, bm_mcc_counts_ *out) {
+                              const uint8_t *indices, size_t index_count, unsigned minimum_common,
+                                    bm_mcc_counts_ *out) {
   for (size_t i = 0; i < index_count; ++i)
-    count_pair(probe_cylinder, gallery_cylinders + (size_t)indices[i] * BM_MCC_CYLINDER_BYTES, &out[i]);
+    count_pair(probe_cylinder, gallery_cylinders + (size_t)indices[i] * BM_MCC_CYLINDER_BYTES, minimum_common,
+               &out[i]);
 }

@@ -55,17 +55,23 @@ typedef struct bm_mcc_counts_ {
   uint16_t bits_differ;  /* bits of a xor b inside the common cells */
 } bm_mcc_counts_;
 
-/* Compares one probe cylinder with gallery cylinders gallery[index[i]]. */
+/* Compares one probe cylinder with gallery cylinders gallery[index[i]].
+ * Pairs sharing fewer than `minimum_common` valid cells cannot be scored:
+ * only their common_cells is computed, the other counts are 0 (on every tier). */
 typedef void (*bm_mcc_count_row_fn_)(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
-                                    const uint8_t *indices, size_t index_count, bm_mcc_counts_ *out);
+                                    const uint8_t *indices, size_t index_count, unsigned minimum_common,
+                                    bm_mcc_counts_ *out);
 
 void bm_mcc_count_row_scalar_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
-                              const uint8_t *indices, size_t index_count, bm_mcc_counts_ *out);
+                              const uint8_t *indices, size_t index_count, unsigned minimum_common,
+                                    bm_mcc_counts_ *out);
 #if defined(__x86_64__) || defined(__i386__)
 void bm_mcc_count_row_avx2_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
-                            const uint8_t *indices, size_t index_count, bm_mcc_counts_ *out);
+                            const uint8_t *indices, size_t index_count, unsigned minimum_common,
+                                    bm_mcc_counts_ *out);
 void bm_mcc_count_row_avx512_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
-                              const uint8_t *indices, size_t index_count, bm_mcc_counts_ *out);
+                              const uint8_t *indices, size_t index_count, unsigned minimum_common,
+                                    bm_mcc_counts_ *out);
 #endif
 
 /* The row kernel of the active instruction-set tier (bm_active_isa()). */
