@@ -33,6 +33,8 @@ void gt_remove_directory(const char *path);
 size_t gt_payload(uint64_t sequence, unsigned char *out);
 uint32_t gt_type(uint64_t sequence);
 
+/* The record helpers below use no Check assertions (safe in a child that
+ * may be killed); they abort on an impossible record or no memory. */
 void gt_records_push(gt_records *records, uint64_t sequence, uint32_t type, const void *payload, size_t size);
 void gt_records_free(gt_records *records);
 
