@@ -35,7 +35,7 @@ enum { TIER_COUNT = sizeof simd_tiers / sizeof simd_tiers[0] };
 
 START_TEST(test_hamming_matches_scalar) {
   const bm_kernel_table_ *ref = bm_kernels_for_isa_(BM_ISA_SCALAR);
-  enum { MAX_WORDS = 40, MAX_ROWS = 5, PAD = 3 };
+  enum { MAX_WORDS = 40, MAX_ROWS = 19, PAD = 3 }; /* up to 19 rows: blocks of 8 and remainders */
   uint64_t *buffer = malloc(sizeof(uint64_t) * (MAX_ROWS * (2 * MAX_WORDS + PAD) + 3 * MAX_WORDS + 16));
   for (int t = 0; t < TIER_COUNT; ++t) {
     const bm_kernel_table_ *tier = bm_kernels_for_isa_(simd_tiers[t]);
