@@ -19,14 +19,14 @@
 #define SHORT_RIDGE_STEPS_ 14
 /* A branch shorter than this from an ending to a junction is a spur. */
 #define SPUR_STEPS_ 10
-/* Minutiae closer than this are a cluster of artefacts (~0.8 period). */
-#define CLUSTER_DISTANCE_ 7.0f
+/* Minutiae closer than this are a cluster of artefacts (~0.55 period). */
+#define CLUSTER_DISTANCE_ 5.0f
 /* Two endings facing each other this close are one broken ridge (~1.8 periods). */
 #define BROKEN_RIDGE_DISTANCE_ 16.0f
 /* Two bifurcations this close are the ends of a bridge between ridges. */
 #define BRIDGE_DISTANCE_ 10.0f
-/* Minutiae closer than this to the background are cut ridges (~1.3 periods). */
-#define BORDER_DISTANCE_ 12
+/* Minutiae closer than this to the background are cut ridges (~0.9 period). */
+#define BORDER_DISTANCE_ 8
 /* Below this block coherence the skeleton is not trusted. */
 #define MIN_COHERENCE_ 0.15f
 
