@@ -3,10 +3,13 @@
  * against every sensor print (<pair>/sensor); reports rank-1 and rank-10
  * identification rates. xyt files are read in the NIST convention (origin
  * bottom-left) with the 512-pixel image height and 500 ppi (SOURCE.md).
- * A latent or print without minutiae counts as a miss.
+ * A latent or print without minutiae counts as a miss. With --crop N each
+ * latent keeps only its N minutiae nearest to their centroid, imitating a
+ * small latent of 8-20 minutiae.
  *
- * usage: bm_eval_latent DIR   (DIR = .../tsinghua_latent_generated_A) */
+ * usage: bm_eval_latent DIR [--crop N]   (DIR = .../tsinghua_latent_generated_A) */
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,13 +47,38 @@ static bm_status load(const char *path, bm_template **out) {
   return bm_template_read_file_ex(path, &options, out);
 }
 
+/* Keeps the `keep` minutiae nearest to the centroid (ties by index). */
+static void crop(bm_template *tpl, size_t keep) {
+  const size_t count = bm_template_minutia_count(tpl);
+  if (count <= keep) return;
+  const bm_minutia *m = bm_template_minutiae(tpl);
+  double cx = 0, cy = 0;
+  for (size_t i = 0; i < count; ++i) {
+    cx += m[i].x;
+    cy += m[i].y;
+  }
+  cx /= count;
+  cy /= count;
+  bm_minutia sorted[BM_MAX_MINUTIAE];
+  memcpy(sorted, m, count * sizeof *m);
+  for (size_t i = 1; i < count; ++i)
+    for (size_t j = i; j > 0 && hypot(sorted[j].x - cx, sorted[j].y - cy) < hypot(sorted[j - 1].x - cx, sorted[j - 1].y - cy); --j) {
+      const bm_minutia t = sorted[j];
+      sorted[j] = sorted[j - 1];
+      sorted[j - 1] = t;
+    }
+  if (bm_template_set_minutiae(tpl, sorted, keep) != BM_OK) fprintf(stderr, "crop failed\n");
+}
+
 static int compare_names(const void *a, const void *b) {
   return atoi(*(const char *const *)a) - atoi(*(const char *const *)b);
 }
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: bm_eval_latent DIR\n");
+  size_t crop_to = 0;
+  if (argc == 4 && strcmp(argv[2], "--crop") == 0) crop_to = (size_t)atoi(argv[3]);
+  if (argc != 2 && !(argc == 4 && crop_to > 0)) {
+    fprintf(stderr, "usage: bm_eval_latent DIR [--crop N]\n");
     return 2;
   }
   char folder[4096];
@@ -90,6 +118,7 @@ int main(int argc, char **argv) {
     bm_template_free(tpl);
     tpl = NULL;
     if (find_xyt(argv[1], order[p], "latent", path, sizeof path) && load(path, &tpl) == BM_OK) {
+      if (crop_to) crop(tpl, crop_to);
       latent_minutiae += bm_template_minutia_count(tpl);
       if (bm_probe_create(tpl, &probes[p]) != BM_OK) ++empty_latents;
     } else {
