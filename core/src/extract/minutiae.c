@@ -27,8 +27,9 @@
 #define BRIDGE_DISTANCE_ 10.0f
 /* Minutiae closer than this to the background are cut ridges (~0.9 period). */
 #define BORDER_DISTANCE_ 8
-/* Below this block coherence the skeleton is not trusted. */
-#define MIN_COHERENCE_ 0.15f
+/* Below this block coherence the skeleton is not trusted: the segmentation's own
+ * floor, which matters only in holes the segmentation filled. */
+#define MIN_COHERENCE_ 0.1f
 
 enum { TRACE_END = 0, TRACE_JUNCTION = 1, TRACE_LIMIT = 2 };
 
