@@ -115,6 +115,48 @@ BM_API BM_NODISCARD bm_status bm_face_index_search_approximate(const bm_face_ind
                                                               size_t dimension, size_t k, bm_scored_id *results,
                                                               size_t *out_count);
 
+/**
+ * Face score calibration: the estimated false match rate of a cosine score,
+ * i.e. the share of impostor comparisons (different people) scoring at
+ * least as high. The rate depends on the face model, so a calibration
+ * belongs to one model:
+ * - NULL selects the built-in curve, measured on FaceNet-512 embeddings of
+ *   LFW (1,435 faces of 754 people: about 1.03 million impostor pairs, so
+ *   rates are measured down to ~1e-5 and extrapolated below; docs/face.md);
+ * - bm_face_calibration_create() builds one from the integrator's own
+ *   impostor scores of their model.
+ * Between measured points the log of the rate is interpolated linearly;
+ * below the lowest measured rate it follows an exponential tail fitted to
+ * the last measured decade (an extrapolation).
+ * A calibration is immutable once created: any number of threads may use
+ * it at once; freeing needs exclusive access.
+ */
+typedef struct bm_face_calibration_s bm_face_calibration;
+
+/**
+ * Builds a calibration from `count` impostor cosine scores (any order, at
+ * least 100, all finite: BM_ERR_INVALID_ARGUMENT / BM_ERR_NON_FINITE
+ * otherwise). The scores are copied; nothing refers to them afterwards.
+ * Thread-safe.
+ */
+BM_API BM_NODISCARD bm_status bm_face_calibration_create(const float *impostor_scores, size_t count,
+                                                        bm_face_calibration **out_calibration);
+/** Frees a calibration. NULL is accepted. */
+BM_API void bm_face_calibration_free(bm_face_calibration *calibration);
+
+/** Estimated false match rate of `score` (1 for NaN or scores below every impostor). Thread-safe. */
+BM_API double bm_face_score_to_fmr(const bm_face_calibration *calibration, float score);
+
+/**
+ * Cosine threshold whose estimated false match rate is `fmr` (1e-12 <= fmr
+ * <= 1). Thread-safe.
+ */
+BM_API BM_NODISCARD bm_status bm_face_fmr_to_threshold(const bm_face_calibration *calibration, double fmr,
+                                                      float *out_threshold);
+
+/** Number of impostor scores behind a calibration (NULL: the built-in one). Thread-safe. */
+BM_API size_t bm_face_calibration_impostor_count(const bm_face_calibration *calibration);
+
 BM_EXTERN_C_END
 
 #endif /* BIOMATCH_BM_FACE_H */

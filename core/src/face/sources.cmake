@@ -5,7 +5,8 @@
 set(BM_FAISS_C_LIBRARY "" CACHE FILEPATH "A real libfaiss_c to use instead of biomatch's C API subset")
 find_path(FAISS_C_API_INCLUDE_DIR faiss/c_api/faiss_c.h REQUIRED)
 find_package(OpenMP REQUIRED)
-set(BM_FACE_SOURCES core/src/face/face_index.c core/src/face/face_search.c core/src/face/face_approximate.c)
+set(BM_FACE_SOURCES core/src/face/face_index.c core/src/face/face_search.c core/src/face/face_approximate.c
+    core/src/face/face_calibration.c core/src/face/face_calibration_table.c)
 if(BM_FAISS_C_LIBRARY)
   set(BM_FACE_LIBS ${BM_FAISS_C_LIBRARY} OpenMP::OpenMP_C)
 else()
