@@ -69,6 +69,7 @@ typedef enum bm_status {
   BM_ERR_GALLERY_FAILED = 400,    /**< An earlier write failed to reach disk; the gallery refuses writes. */
   BM_ERR_CORRUPT = 401,           /**< Stored data is damaged (not a torn tail). */
   BM_ERR_LOCKED = 402,            /**< Gallery directory is in use by another process. */
+  BM_ERR_CANCELLED = 403,         /**< A long operation was cancelled by its progress callback. */
 
   /* --- face embeddings (500..599) --- */
   BM_ERR_DIMENSION = 500,         /**< Embedding dimension differs from the gallery's. */
