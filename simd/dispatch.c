@@ -14,18 +14,20 @@
 #  error "dispatch.c must be compiled for baseline x86-64"
 #endif
 
-#define BM_KERNEL_TABLE_(isa_value, suffix)                                                                   \
+#define BM_KERNEL_TABLE_(isa_value, suffix, f32_batch, f16_batch, i8_batch)                                 \
   {isa_value,                    bm_hamming_scan_##suffix##_, bm_hamming_masked_scan_##suffix##_,            \
    bm_dot_f32_scan_##suffix##_,  bm_dot_f16_scan_##suffix##_, bm_dot_i8_scan_##suffix##_,                    \
-   bm_select_at_least_##suffix##_}
+   bm_select_at_least_##suffix##_, f32_batch, f16_batch, i8_batch}
 
-static const bm_kernel_table_ scalar_table_ = BM_KERNEL_TABLE_(BM_ISA_SCALAR, scalar);
+static const bm_kernel_table_ scalar_table_ = BM_KERNEL_TABLE_(BM_ISA_SCALAR, scalar, NULL, NULL, NULL);
 #if BM_ARCH_X86_64
-static const bm_kernel_table_ avx2_table_ = BM_KERNEL_TABLE_(BM_ISA_AVX2, avx2);
-static const bm_kernel_table_ avx512_table_ = BM_KERNEL_TABLE_(BM_ISA_AVX512, avx512);
+static const bm_kernel_table_ avx2_table_ = BM_KERNEL_TABLE_(BM_ISA_AVX2, avx2, NULL, NULL, NULL);
+static const bm_kernel_table_ avx512_table_ =
+    BM_KERNEL_TABLE_(BM_ISA_AVX512, avx512, bm_dot_f32_batch_avx512_, bm_dot_f16_batch_avx512_,
+                     bm_dot_i8_batch_avx512_);
 #endif
 #if BM_ARCH_AARCH64
-static const bm_kernel_table_ neon_table_ = BM_KERNEL_TABLE_(BM_ISA_NEON, neon);
+static const bm_kernel_table_ neon_table_ = BM_KERNEL_TABLE_(BM_ISA_NEON, neon, NULL, NULL, NULL);
 #endif
 
 static pthread_once_t dispatch_once_ = PTHREAD_ONCE_INIT;

@@ -57,6 +57,64 @@ bm_status bm_dot_i8_scan(const int8_t *query, const int8_t *rows, size_t dimensi
   return BM_OK;
 }
 
+/* Shared checks of the batch calls. */
+#define BM_REQUIRE_BATCH_(function)                                                                      \
+  do {                                                                                                   \
+    BM_REQUIRE_(scores && (dimension == 0 || (queries && rows)), function);                              \
+    BM_REQUIRE_(query_count == 1 || query_stride >= dimension, function);                                \
+    BM_REQUIRE_(row_count == 1 || row_stride >= dimension, function);                                    \
+    BM_REQUIRE_(query_count == 1 || score_stride >= row_count, function);                                \
+  } while (0)
+
+bm_status bm_dot_f32_scan_batch(const float *queries, size_t query_count, size_t query_stride, const float *rows,
+                                size_t dimension, size_t row_stride, size_t row_count, float *scores,
+                                size_t score_stride) {
+  if (row_count == 0 || query_count == 0) return BM_OK;
+  BM_REQUIRE_BATCH_("bm_dot_f32_scan_batch");
+  const bm_kernel_table_ *kernels = bm_kernels_active_();
+  if (kernels->dot_f32_batch) {
+    kernels->dot_f32_batch(queries, query_count, query_stride, rows, dimension, row_stride, row_count, scores,
+                           score_stride);
+  } else {
+    for (size_t q = 0; q < query_count; ++q)
+      kernels->dot_f32_scan(queries + q * query_stride, rows, dimension, row_stride, row_count, scores + q * score_stride);
+  }
+  return BM_OK;
+}
+
+bm_status bm_dot_f16_scan_batch(const float *queries, size_t query_count, size_t query_stride, const uint16_t *rows,
+                                size_t dimension, size_t row_stride, size_t row_count, float *scores,
+                                size_t score_stride) {
+  if (row_count == 0 || query_count == 0) return BM_OK;
+  BM_REQUIRE_BATCH_("bm_dot_f16_scan_batch");
+  const bm_kernel_table_ *kernels = bm_kernels_active_();
+  if (kernels->dot_f16_batch) {
+    kernels->dot_f16_batch(queries, query_count, query_stride, rows, dimension, row_stride, row_count, scores,
+                           score_stride);
+  } else {
+    for (size_t q = 0; q < query_count; ++q)
+      kernels->dot_f16_scan(queries + q * query_stride, rows, dimension, row_stride, row_count, scores + q * score_stride);
+  }
+  return BM_OK;
+}
+
+bm_status bm_dot_i8_scan_batch(const int8_t *queries, size_t query_count, size_t query_stride, const int8_t *rows,
+                               size_t dimension, size_t row_stride, size_t row_count, int32_t *scores,
+                               size_t score_stride) {
+  if (row_count == 0 || query_count == 0) return BM_OK;
+  BM_REQUIRE_BATCH_("bm_dot_i8_scan_batch");
+  BM_REQUIRE_(dimension <= BM_DOT_I8_MAX_DIMENSION, "bm_dot_i8_scan_batch");
+  const bm_kernel_table_ *kernels = bm_kernels_active_();
+  if (kernels->dot_i8_batch) {
+    kernels->dot_i8_batch(queries, query_count, query_stride, rows, dimension, row_stride, row_count, scores,
+                          score_stride);
+  } else {
+    for (size_t q = 0; q < query_count; ++q)
+      kernels->dot_i8_scan(queries + q * query_stride, rows, dimension, row_stride, row_count, scores + q * score_stride);
+  }
+  return BM_OK;
+}
+
 void bm_f32_to_f16(const float *input, uint16_t *output, size_t count) {
   if (!input || !output) return;
   for (size_t i = 0; i < count; ++i) output[i] = bm_f32_to_f16_scalar_(input[i]);

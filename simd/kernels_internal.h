@@ -39,6 +39,16 @@ typedef void (*bm_dot_i8_scan_fn_)(const int8_t *query, const int8_t *rows, size
                                    size_t row_count, int32_t *scores);
 /* Writes the indices i (ascending) with scores[i] >= threshold; NaN never
  * qualifies. Returns how many were written (indices holds `count` slots). */
+/* Batches: scores[q * score_stride + r] for every query q and row r. */
+typedef void (*bm_dot_f32_batch_fn_)(const float *queries, size_t query_count, size_t query_stride, const float *rows,
+                                     size_t dimension, size_t row_stride, size_t row_count, float *scores,
+                                     size_t score_stride);
+typedef void (*bm_dot_f16_batch_fn_)(const float *queries, size_t query_count, size_t query_stride,
+                                     const uint16_t *rows, size_t dimension, size_t row_stride, size_t row_count,
+                                     float *scores, size_t score_stride);
+typedef void (*bm_dot_i8_batch_fn_)(const int8_t *queries, size_t query_count, size_t query_stride,
+                                    const int8_t *rows, size_t dimension, size_t row_stride, size_t row_count,
+                                    int32_t *scores, size_t score_stride);
 typedef size_t (*bm_select_at_least_fn_)(const float *scores, size_t count, float threshold, uint32_t *indices);
 
 typedef struct bm_kernel_table_ {
@@ -49,6 +59,11 @@ typedef struct bm_kernel_table_ {
   bm_dot_f16_scan_fn_ dot_f16_scan;
   bm_dot_i8_scan_fn_ dot_i8_scan;
   bm_select_at_least_fn_ select_at_least;
+  /* Register-blocked batch kernels; NULL where a tier has none, and the
+   * batch calls then run the scan kernel once per query (same scores). */
+  bm_dot_f32_batch_fn_ dot_f32_batch;
+  bm_dot_f16_batch_fn_ dot_f16_batch;
+  bm_dot_i8_batch_fn_ dot_i8_batch;
 } bm_kernel_table_;
 
 /* The kernels of one tier, or NULL when that tier is not compiled in or the
@@ -79,6 +94,11 @@ BM_DECLARE_KERNELS_(scalar)
 #if BM_ARCH_X86_64
 BM_DECLARE_KERNELS_(avx2)
 BM_DECLARE_KERNELS_(avx512)
+void bm_dot_f32_batch_avx512_(const float *, size_t, size_t, const float *, size_t, size_t, size_t, float *, size_t);
+void bm_dot_f16_batch_avx512_(const float *, size_t, size_t, const uint16_t *, size_t, size_t, size_t, float *,
+                              size_t);
+void bm_dot_i8_batch_avx512_(const int8_t *, size_t, size_t, const int8_t *, size_t, size_t, size_t, int32_t *,
+                             size_t);
 #endif
 #if BM_ARCH_AARCH64
 BM_DECLARE_KERNELS_(neon)

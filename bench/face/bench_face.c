@@ -136,6 +136,7 @@ int main(int argc, char **argv) {
   bm_bench_register("faiss_IndexFlatIP/single", bench_faiss_single, &faiss_flat, 0);
   bm_bench_register("faiss_IndexScalarQuantizer8/single", bench_faiss_single, &faiss_sq8, 0);
   bm_bench_register("biomatch_exact/f32/batch100", bench_exact_batch, &indexes[0], 0);
+  bm_bench_register("biomatch_exact/f16/batch100", bench_exact_batch, &indexes[1], 0);
   bm_bench_register("biomatch_exact/int8/batch100", bench_exact_batch, &indexes[2], 0);
   bm_bench_register("faiss_IndexFlatIP/batch100", bench_faiss_batch, &faiss_flat, 0);
   return bm_bench_run(argc, argv);

@@ -22,7 +22,7 @@ def main(path):
               % (storage, run["items_per_second"] / 1e6, 100 * run["bytes_per_second"] / bandwidth,
                  run["items_per_second"] / faiss_single, run["items_per_second"] / faiss_sq8))
     print("FAISS FlatIP single %.2f M vectors/s, SQ8 single %.2f M vectors/s" % (faiss_single / 1e6, faiss_sq8 / 1e6))
-    for storage in ("f32", "int8"):
+    for storage in ("f32", "f16", "int8"):
         run = runs["biomatch_exact/%s/batch100" % storage]
         print("batch of 100  %-5s %6.1f M vector-queries/s  %4.2fx FAISS FlatIP+OpenBLAS (%.1f M/s)"
               % (storage, run["items_per_second"] / 1e6, run["items_per_second"] / faiss_batch, faiss_batch / 1e6))

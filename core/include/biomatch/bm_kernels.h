@@ -107,6 +107,26 @@ BM_API BM_NODISCARD bm_status bm_dot_f16_scan(const float *query, const uint16_t
 BM_API BM_NODISCARD bm_status bm_dot_i8_scan(const int8_t *query, const int8_t *rows, size_t dimension,
                                              size_t row_stride, size_t row_count, int32_t *scores);
 
+/**
+ * Batches: the dot products of `query_count` queries (query q at queries +
+ * q * query_stride) with `row_count` rows, written to scores[q *
+ * score_stride + r] (score_stride >= row_count). The rows are read once per
+ * block of queries instead of once per query, so call it with rows that fit
+ * the cache (e.g. 1 MB at a time) and as many queries as you have. Each
+ * score is bit-for-bit what the scan call above gives on the same tier.
+ */
+BM_API BM_NODISCARD bm_status bm_dot_f32_scan_batch(const float *queries, size_t query_count, size_t query_stride,
+                                                    const float *rows, size_t dimension, size_t row_stride,
+                                                    size_t row_count, float *scores, size_t score_stride);
+/** Batch form of bm_dot_f16_scan() (see bm_dot_f32_scan_batch()). */
+BM_API BM_NODISCARD bm_status bm_dot_f16_scan_batch(const float *queries, size_t query_count, size_t query_stride,
+                                                    const uint16_t *rows, size_t dimension, size_t row_stride,
+                                                    size_t row_count, float *scores, size_t score_stride);
+/** Batch form of bm_dot_i8_scan() (see bm_dot_f32_scan_batch()). */
+BM_API BM_NODISCARD bm_status bm_dot_i8_scan_batch(const int8_t *queries, size_t query_count, size_t query_stride,
+                                                   const int8_t *rows, size_t dimension, size_t row_stride,
+                                                   size_t row_count, int32_t *scores, size_t score_stride);
+
 /** Converts floats to IEEE half (round to nearest even; overflow to infinity; NaN kept). */
 BM_API void bm_f32_to_f16(const float *input, uint16_t *output, size_t count);
 /** Converts IEEE halves to floats (exact). */
