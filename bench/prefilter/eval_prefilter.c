@@ -1,0 +1,286 @@
+/* bm_eval_prefilter: hit rate of the cascade prefilter against penetration.
+ *
+ * FVC sets (DIR/FFF_I.iso, 10 fingers x 8 impressions): every impression is
+ * a probe. For each of its 7 mates, the gallery is that mate plus the 72
+ * impressions of the other 9 fingers (73 entries, one enrolled impression
+ * per finger, as in a registry); a hit at penetration p means the mate is
+ * among the ceil(p * 73) best by prefilter similarity (560 searches per
+ * set). Ties count against the mate (a non-mate with an equal score ranks
+ * first), so the rates are lower bounds.
+ *
+ * Tsinghua generated latents (DIR/Latent_Latent/<pair>/{latent,sensor}/
+ * *.xyt, NIST xyt, 512 x 512 at 500 ppi): each latent against the 84
+ * sensor prints; a hit means its own pair's print is in the ceil(p * 84)
+ * best. --crop N keeps each latent's N minutiae nearest their centroid
+ * (as bm_eval_latent does), imitating small latents.
+ *
+ * usage: bm_eval_prefilter [--fvc DIR]... [--latent DIR [--crop N]]
+ *                          [--params DMIN,DMAX,SCALE,BIN,ANGLES,NEIGHBOURS,SOFT,WORDBITS,WORDS,RADIUS]
+ * --params evaluates a variant of the feature definition (the fields of
+ * bm_prefilter_params_ in order; ANGLES 0 drops the pair features, WORDS 0
+ * the cylinder words). Without it, the library's defaults are used. */
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "biomatch/biomatch.h"
+#include "prefilter/prefilter_internal.h"
+
+enum { MAX_TEMPLATES = 256, PENETRATION_COUNT = 6 };
+static const double penetrations[PENETRATION_COUNT] = {0.01, 0.02, 0.05, 0.10, 0.20, 0.50};
+
+static bm_prefilter_params_ params;
+static size_t code_bytes;
+
+typedef struct code_set {
+  size_t count;
+  int label[MAX_TEMPLATES]; /* finger id */
+  uint8_t *codes;           /* count codes, contiguous */
+  size_t minutiae;          /* total, for the mean */
+  size_t ones;              /* total feature bits set */
+} code_set;
+
+static int encode_into(code_set *set, bm_template *tpl, int label) {
+  if (set->count >= MAX_TEMPLATES) return 0;
+  uint8_t *code = set->codes + set->count * code_bytes;
+  if (bm_prefilter_encode_with_(tpl, &params, code) != BM_OK) {
+    fprintf(stderr, "encode: %s\n", bm_last_error_message());
+    return 0;
+  }
+  set->label[set->count] = label;
+  set->minutiae += bm_template_minutia_count(tpl);
+  set->ones += bm_prefilter_code_ones_(code);
+  ++set->count;
+  return 1;
+}
+
+static void set_init(code_set *set) {
+  memset(set, 0, sizeof *set);
+  set->codes = aligned_alloc(BM_PREFILTER_CODE_ALIGNMENT, MAX_TEMPLATES * code_bytes);
+}
+
+/* Position (1-based) the entry `target` would take among `others`, ties against it. */
+static size_t rank_among(const uint32_t *scores, size_t target, const size_t *others, size_t other_count) {
+  size_t rank = 1;
+  for (size_t i = 0; i < other_count; ++i) rank += scores[others[i]] >= scores[target];
+  return rank;
+}
+
+static void print_rates(const char *name, const size_t hits[PENETRATION_COUNT], size_t searches, size_t gallery) {
+  printf("%-34s %5zu searches, gallery %3zu:", name, searches, gallery);
+  for (int p = 0; p < PENETRATION_COUNT; ++p)
+    printf("  %g%%(%zu) %5.1f%%", penetrations[p] * 100, bm_prefilter_select_count_(gallery, penetrations[p]),
+           100.0 * hits[p] / searches);
+  printf("\n");
+}
+
+static int evaluate_fvc(const char *dir) {
+  code_set set;
+  set_init(&set);
+  for (int finger = 101; finger <= 110; ++finger)
+    for (int impression = 1; impression <= 8; ++impression) {
+      char path[4096];
+      snprintf(path, sizeof path, "%s/%d_%d.iso", dir, finger, impression);
+      bm_template *tpl = NULL;
+      if (bm_template_read_file(path, &tpl) != BM_OK || !encode_into(&set, tpl, finger)) {
+        fprintf(stderr, "bm_eval_prefilter: %s: %s\n", path, bm_last_error_message());
+        bm_template_free(tpl);
+        free(set.codes);
+        return 0;
+      }
+      bm_template_free(tpl);
+    }
+  size_t hits[PENETRATION_COUNT] = {0}, searches = 0, gallery = 0, rank_sum = 0;
+  uint32_t scores[MAX_TEMPLATES];
+  for (size_t probe = 0; probe < set.count; ++probe) {
+    if (bm_prefilter_scan_(set.codes + probe * code_bytes, set.codes, set.count, scores) != BM_OK) return 0;
+    size_t others[MAX_TEMPLATES], other_count = 0;
+    for (size_t g = 0; g < set.count; ++g)
+      if (set.label[g] != set.label[probe]) others[other_count++] = g;
+    gallery = other_count + 1;
+    for (size_t mate = 0; mate < set.count; ++mate) {
+      if (mate == probe || set.label[mate] != set.label[probe]) continue;
+      const size_t rank = rank_among(scores, mate, others, other_count);
+      rank_sum += rank;
+      ++searches;
+      for (int p = 0; p < PENETRATION_COUNT; ++p) hits[p] += rank <= bm_prefilter_select_count_(gallery, penetrations[p]);
+    }
+  }
+  const char *base = strrchr(dir, '/');
+  base = base && base[1] ? base + 1 : dir;
+  print_rates(base, hits, searches, gallery);
+  printf("%-34s mean mate rank %.2f; %.1f minutiae, %.0f of %d bits set (%.1f%%) per code\n", "", (double)rank_sum / searches,
+         (double)set.minutiae / set.count, (double)set.ones / set.count, BM_PREFILTER_FEATURE_BITS,
+         100.0 * set.ones / set.count / BM_PREFILTER_FEATURE_BITS);
+  free(set.codes);
+  return 1;
+}
+
+static int find_xyt(const char *dir, const char *pair, const char *role, char *path, size_t capacity) {
+  char folder[2048];
+  snprintf(folder, sizeof folder, "%s/Latent_Latent/%s/%s", dir, pair, role);
+  DIR *d = opendir(folder);
+  if (!d) return 0;
+  struct dirent *entry;
+  int found = 0;
+  while ((entry = readdir(d)) != NULL) {
+    const size_t length = strlen(entry->d_name);
+    if (length > 4 && strcmp(entry->d_name + length - 4, ".xyt") == 0) {
+      found = snprintf(path, capacity, "%s/%s", folder, entry->d_name) < (int)capacity;
+      break;
+    }
+  }
+  closedir(d);
+  return found;
+}
+
+static bm_status load_xyt(const char *path, bm_template **out) {
+  bm_read_options options;
+  bm_read_options_init(&options);
+  options.format = BM_FORMAT_XYT;
+  options.xyt_width = 512;
+  options.xyt_height = 512;
+  options.xyt_ppi = 500;
+  return bm_template_read_file_ex(path, &options, out);
+}
+
+/* Keeps the `keep` minutiae nearest to the centroid (ties by index), as bm_eval_latent --crop. */
+static void crop(bm_template *tpl, size_t keep) {
+  const size_t count = bm_template_minutia_count(tpl);
+  if (count <= keep) return;
+  const bm_minutia *m = bm_template_minutiae(tpl);
+  double cx = 0, cy = 0;
+  for (size_t i = 0; i < count; ++i) {
+    cx += m[i].x;
+    cy += m[i].y;
+  }
+  cx /= count;
+  cy /= count;
+  bm_minutia sorted[BM_MAX_MINUTIAE];
+  memcpy(sorted, m, count * sizeof *m);
+  for (size_t i = 1; i < count; ++i)
+    for (size_t j = i; j > 0 && hypot(sorted[j].x - cx, sorted[j].y - cy) < hypot(sorted[j - 1].x - cx, sorted[j - 1].y - cy); --j) {
+      const bm_minutia t = sorted[j];
+      sorted[j] = sorted[j - 1];
+      sorted[j - 1] = t;
+    }
+  if (bm_template_set_minutiae(tpl, sorted, keep) != BM_OK) fprintf(stderr, "crop failed\n");
+}
+
+static int compare_names(const void *a, const void *b) {
+  return atoi(*(const char *const *)a) - atoi(*(const char *const *)b);
+}
+
+static int evaluate_latent(const char *dir, size_t crop_to) {
+  char folder[4096];
+  snprintf(folder, sizeof folder, "%s/Latent_Latent", dir);
+  DIR *d = opendir(folder);
+  if (!d) {
+    fprintf(stderr, "bm_eval_prefilter: cannot open %s\n", folder);
+    return 0;
+  }
+  static char names[MAX_TEMPLATES][256];
+  char *order[MAX_TEMPLATES];
+  size_t pair_count = 0;
+  struct dirent *entry;
+  while ((entry = readdir(d)) != NULL && pair_count < MAX_TEMPLATES)
+    if (entry->d_name[0] != '.') {
+      snprintf(names[pair_count], sizeof names[pair_count], "%s", entry->d_name);
+      order[pair_count] = names[pair_count];
+      ++pair_count;
+    }
+  closedir(d);
+  qsort(order, pair_count, sizeof *order, compare_names);
+  code_set prints, latents;
+  set_init(&prints);
+  set_init(&latents);
+  for (size_t p = 0; p < pair_count; ++p) {
+    char path[4096];
+    bm_template *tpl = NULL;
+    if (!find_xyt(dir, order[p], "sensor", path, sizeof path) || load_xyt(path, &tpl) != BM_OK ||
+        !encode_into(&prints, tpl, (int)p)) {
+      fprintf(stderr, "bm_eval_prefilter: sensor print of pair %s: %s\n", order[p], bm_last_error_message());
+      return 0;
+    }
+    bm_template_free(tpl);
+    tpl = NULL;
+    if (!find_xyt(dir, order[p], "latent", path, sizeof path) || load_xyt(path, &tpl) != BM_OK) {
+      fprintf(stderr, "bm_eval_prefilter: latent of pair %s: %s\n", order[p], bm_last_error_message());
+      return 0;
+    }
+    if (crop_to) crop(tpl, crop_to);
+    if (!encode_into(&latents, tpl, (int)p)) return 0;
+    bm_template_free(tpl);
+  }
+  size_t hits[PENETRATION_COUNT] = {0}, rank_sum = 0;
+  uint32_t scores[MAX_TEMPLATES];
+  size_t others[MAX_TEMPLATES];
+  for (size_t q = 0; q < latents.count; ++q) {
+    if (bm_prefilter_scan_(latents.codes + q * code_bytes, prints.codes, prints.count, scores) != BM_OK) return 0;
+    size_t other_count = 0, mate = 0;
+    for (size_t g = 0; g < prints.count; ++g) {
+      if (prints.label[g] == latents.label[q])
+        mate = g;
+      else
+        others[other_count++] = g;
+    }
+    const size_t rank = rank_among(scores, mate, others, other_count);
+    rank_sum += rank;
+    for (int p = 0; p < PENETRATION_COUNT; ++p) hits[p] += rank <= bm_prefilter_select_count_(prints.count, penetrations[p]);
+  }
+  char name[64];
+  if (crop_to)
+    snprintf(name, sizeof name, "tsinghua latents (crop %zu)", crop_to);
+  else
+    snprintf(name, sizeof name, "tsinghua latents");
+  print_rates(name, hits, latents.count, prints.count);
+  printf("%-34s mean mate rank %.2f; latents %.1f minutiae, %.0f bits; prints %.1f minutiae, %.0f bits\n", "",
+         (double)rank_sum / latents.count, (double)latents.minutiae / latents.count,
+         (double)latents.ones / latents.count, (double)prints.minutiae / prints.count,
+         (double)prints.ones / prints.count);
+  free(prints.codes);
+  free(latents.codes);
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  bm_prefilter_default_params_(&params);
+  code_bytes = bm_prefilter_code_bytes_();
+  const char *fvc[8];
+  size_t fvc_count = 0, crop_to = 0;
+  const char *latent = NULL;
+  for (int i = 1; i < argc; ++i) {
+    if (strcmp(argv[i], "--fvc") == 0 && i + 1 < argc && fvc_count < 8) {
+      fvc[fvc_count++] = argv[++i];
+    } else if (strcmp(argv[i], "--latent") == 0 && i + 1 < argc) {
+      latent = argv[++i];
+    } else if (strcmp(argv[i], "--crop") == 0 && i + 1 < argc) {
+      crop_to = (size_t)atoi(argv[++i]);
+    } else if (strcmp(argv[i], "--params") == 0 && i + 1 < argc) {
+      if (sscanf(argv[++i], "%lf,%lf,%lf,%lf,%u,%u,%u,%u,%u,%lf", &params.min_distance_px, &params.max_distance_px,
+                 &params.distance_scale_px, &params.distance_bin, &params.angle_bins, &params.max_neighbours,
+                 &params.soft, &params.word_bits, &params.word_functions, &params.selection_radius) != 10) {
+        fprintf(stderr, "bm_eval_prefilter: --params needs 10 comma-separated values\n");
+        return 2;
+      }
+    } else {
+      fprintf(stderr, "usage: bm_eval_prefilter [--fvc DIR]... [--latent DIR [--crop N]]\n"
+                      "                         [--params DMIN,DMAX,SCALE,BIN,ANGLES,NEIGHBOURS,SOFT,WORDBITS,WORDS,RADIUS]\n");
+      return 2;
+    }
+  }
+  if (fvc_count == 0 && !latent) {
+    fprintf(stderr, "bm_eval_prefilter: nothing to evaluate (give --fvc and/or --latent)\n");
+    return 2;
+  }
+  printf("prefilter code: %zu bytes per finger (%d feature bits); params %g,%g,%g,%g,%u,%u,%u,%u,%u,%g\n", code_bytes,
+         BM_PREFILTER_FEATURE_BITS, params.min_distance_px, params.max_distance_px, params.distance_scale_px,
+         params.distance_bin, params.angle_bins, params.max_neighbours, params.soft, params.word_bits,
+         params.word_functions, params.selection_radius);
+  for (size_t i = 0; i < fvc_count; ++i)
+    if (!evaluate_fvc(fvc[i])) return 1;
+  if (latent && !evaluate_latent(latent, crop_to)) return 1;
+  return 0;
+}
