@@ -67,7 +67,7 @@ BM_EXTERN_C_BEGIN
 #define BM_GALLERY_MAX_TOP_K 100000
 
 /** When a write call returns. Values are stable. */
-typedef enum bm_gallery_sync {
+typedef enum bm_gallery_sync_policy {
   /** Each enrol/delete returns only once its log record is on disk (fdatasync).
    *  Writers running at the same time share one fdatasync (group commit). */
   BM_GALLERY_SYNC_DURABLE = 0,
@@ -75,14 +75,14 @@ typedef enum bm_gallery_sync {
    *  a power loss may). bm_gallery_sync() makes everything written durable:
    *  enrol a batch, sync once, then acknowledge the batch. */
   BM_GALLERY_SYNC_DEFERRED = 1
-} bm_gallery_sync;
+} bm_gallery_sync_policy;
 
 /** Gallery options. Initialise with bm_gallery_options_init(), then change fields. */
 typedef struct bm_gallery_options {
   uint32_t shard_count;          /**< shards (1..1024; default 8). Stored with a persistent gallery: its stored value wins on reopening. */
   uint32_t face_dimension;       /**< 0: no faces; else 64..2048, fixed for the gallery (stored, like shard_count) */
   bm_face_storage face_storage;  /**< how face embeddings are stored (default BM_FACE_F32; stored) */
-  bm_gallery_sync sync;          /**< default BM_GALLERY_SYNC_DURABLE */
+  bm_gallery_sync_policy sync;        /**< default BM_GALLERY_SYNC_DURABLE */
   uint32_t use_prefilter;        /**< 1 (default): compute and store a prefilter code per finger, for cascade searches */
   uint32_t load_with_read;       /**< 1: read the snapshot into memory instead of mapping it */
   uint32_t reserved[8];          /**< zero */

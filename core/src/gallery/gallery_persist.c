@@ -1,0 +1,199 @@
+/* The gallery on top of the store (store.h): what its log records and
+ * snapshot sections hold, recovery (snapshot, then log replay applied by
+ * key, so a record replayed twice or never acknowledged leaves a
+ * consistent state) and checkpoints. Layouts: docs/gallery.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "gallery/file_io.h"
+#include "gallery/gallery_internal.h"
+
+enum {
+  CONFIG_VERSION = 1,
+  CONFIG_BYTES = 32,
+  CONFIG_TAG = 0x47464347u,      /* "GCFG" */
+  SHARD_TAG_BASE = 0x48530000u,  /* + shard index */
+};
+
+static void encode_config(const bm_gallery *g, uint8_t *out) {
+  memset(out, 0, CONFIG_BYTES);
+  bm_put_u32_(out, CONFIG_VERSION);
+  bm_put_u32_(out + 4, g->shard_count);
+  bm_put_u32_(out + 8, g->face_dimension);
+  bm_put_u32_(out + 12, (uint32_t)g->face_storage);
+  bm_put_u32_(out + 16, (uint32_t)g->log_code_bytes);
+  bm_put_u32_(out + 20, g->code_version);
+}
+
+/* Takes the stored configuration: it wins over the options passed to open. */
+static bm_status apply_config(bm_gallery *g, const uint8_t *data, size_t size, const char *where) {
+  if (size != CONFIG_BYTES || bm_get_u32_(data) != CONFIG_VERSION)
+    return bm_fail_(BM_ERR_CORRUPT, "%s: gallery configuration of %zu bytes, version %u", where, size,
+                    size >= 4 ? bm_get_u32_(data) : 0u);
+  const uint32_t shards = bm_get_u32_(data + 4), dimension = bm_get_u32_(data + 8), storage = bm_get_u32_(data + 12),
+                 code_bytes = bm_get_u32_(data + 16), code_version = bm_get_u32_(data + 20);
+  if (shards < 1 || shards > 1024 || storage > BM_FACE_INT8 || code_bytes > (1u << 20) ||
+      (dimension && (dimension < BM_FACE_MIN_DIMENSION || dimension > BM_FACE_MAX_DIMENSION)))
+    return bm_fail_(BM_ERR_CORRUPT, "%s: gallery configuration out of range", where);
+  g->shard_count = shards;
+  g->face_dimension = dimension;
+  g->face_storage = (bm_face_storage)storage;
+  g->log_code_bytes = code_bytes;
+  g->code_version = code_version;
+  /* Codes of another size or version cannot be compared with this build's:
+   * the gallery then works without cascade (exhaustive searches only). */
+  if (!(g->code_bytes && code_bytes == g->code_bytes && code_version == bm_cascade_code_version_())) g->code_bytes = 0;
+  g->config_seen = 1;
+  return bm_gallery_init_shards_(g);
+}
+
+static bm_status on_snapshot(void *context, const bm_snapshot_ *snapshot) {
+  bm_gallery *g = context;
+  const bm_snapshot_section_ *config = bm_snapshot_find_(snapshot, CONFIG_TAG);
+  if (!config) return bm_fail_(BM_ERR_CORRUPT, "snapshot %llu has no gallery configuration",
+                               (unsigned long long)bm_snapshot_sequence_(snapshot));
+  bm_status status = apply_config(g, config->data, config->size, "snapshot");
+  for (size_t i = 0; status == BM_OK && i < bm_snapshot_section_count_(snapshot); ++i) {
+    const bm_snapshot_section_ *section = bm_snapshot_section_at_(snapshot, i);
+    if (section->tag == CONFIG_TAG) continue;
+    if ((section->tag & 0xffff0000u) != SHARD_TAG_BASE || section->size < 8)
+      return bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: unknown tag 0x%08x", i, section->tag);
+    const uint8_t *data = section->data;
+    const uint64_t count = bm_get_u64_(data);
+    size_t at = 8;
+    for (uint64_t r = 0; status == BM_OK && r < count; ++r) {
+      if (section->size - at < 12)
+        return bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: record %llu truncated", i, (unsigned long long)r);
+      const uint64_t sequence = bm_get_u64_(data + at);
+      const uint32_t length = bm_get_u32_(data + at + 8);
+      at += 12;
+      if (length > section->size - at)
+        return bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: record %llu truncated", i, (unsigned long long)r);
+      bm_gallery_record *record = NULL;
+      size_t consumed = 0;
+      status = bm_gallery_record_parse_(data + at, length, g->log_code_bytes, g->face_dimension, "snapshot", &consumed,
+                                        &record);
+      if (status == BM_OK && consumed != length)
+        status = bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: record %llu has trailing bytes", i,
+                          (unsigned long long)r);
+      if (status == BM_OK) status = bm_gallery_apply_put_(g, record, sequence);
+      bm_gallery_record_free(record);
+      at += length;
+    }
+  }
+  return status;
+}
+
+static bm_status on_record(void *context, uint64_t sequence, uint32_t type, const void *payload, size_t size) {
+  bm_gallery *g = context;
+  char where[64];
+  snprintf(where, sizeof where, "log record %llu", (unsigned long long)sequence);
+  if (type == BM_GALLERY_LOG_CONFIG_) {
+    if (g->config_seen) return BM_OK; /* written once at creation; a snapshot already carried it */
+    return apply_config(g, payload, size, where);
+  }
+  if (!g->config_seen) return bm_fail_(BM_ERR_CORRUPT, "%s: gallery record before the configuration", where);
+  if (type == BM_GALLERY_LOG_PUT_) {
+    bm_gallery_record *record = NULL;
+    size_t consumed = 0;
+    bm_status status =
+        bm_gallery_record_parse_(payload, size, g->log_code_bytes, g->face_dimension, where, &consumed, &record);
+    if (status == BM_OK && consumed != size) status = bm_fail_(BM_ERR_CORRUPT, "%s: trailing bytes", where);
+    if (status == BM_OK) status = bm_gallery_apply_put_(g, record, sequence);
+    bm_gallery_record_free(record);
+    return status;
+  }
+  if (type == BM_GALLERY_LOG_DELETE_) {
+    const uint8_t *p = payload;
+    if (size < 2 || p[0] != size - 1 || memchr(p + 1, 0, size - 1))
+      return bm_fail_(BM_ERR_CORRUPT, "%s: malformed deletion", where);
+    /* delete-if-present: a deletion replayed twice finds nothing the second time */
+    const int64_t found = bm_shard_find_(&g->shards[bm_gallery_shard_of_(g, (const char *)p + 1, size - 1)],
+                                         (const char *)p + 1, size - 1);
+    return found < 0 ? BM_OK : bm_gallery_apply_delete_(g, (const char *)p + 1, size - 1);
+  }
+  return bm_fail_(BM_ERR_CORRUPT, "%s: unknown type %u", where, type);
+}
+
+bm_status bm_gallery_persist_open_(bm_gallery *g, const char *directory, const bm_gallery_options *options) {
+  bm_store_options_ store_options = {0};
+  /* The gallery syncs itself (durable writes share one fdatasync). */
+  store_options.sync_policy = BM_SYNC_NONE_;
+  store_options.load_with_read = options->load_with_read ? 1 : 0;
+  bm_store_callbacks_ callbacks = {on_snapshot, on_record, g};
+  g->code_version = bm_cascade_code_version_();
+  bm_status status = bm_store_open_(directory, &store_options, &callbacks, &g->store);
+  if (status != BM_OK) return status;
+  if (g->config_seen) return BM_OK;
+  /* A new gallery: the configuration is its first log record. */
+  status = bm_gallery_init_shards_(g);
+  if (status != BM_OK) return status;
+  uint8_t config[CONFIG_BYTES];
+  encode_config(g, config);
+  status = bm_store_append_(g->store, BM_GALLERY_LOG_CONFIG_, config, sizeof config, NULL);
+  if (status == BM_OK) status = bm_store_sync_(g->store);
+  g->config_seen = 1;
+  return status;
+}
+
+bm_status bm_gallery_persist_append_(bm_gallery *g, uint32_t type, const void *payload, size_t size,
+                                     uint64_t *sequence) {
+  return bm_store_append_(g->store, type, payload, size, sequence);
+}
+
+/* Section of one shard: u64 record count, then per live record u64
+ * sequence, u32 length, the serialised record. */
+static bm_status serialise_shard(const bm_gallery *g, const bm_shard_ *shard, uint8_t **out, size_t *out_size) {
+  size_t size = 8, count = 0;
+  bm_gallery_record **records = calloc(shard->live_records ? shard->live_records : 1, sizeof *records);
+  if (!records) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "checkpoint");
+  bm_status status = BM_OK;
+  for (size_t r = 0; status == BM_OK && r < shard->record_count; ++r) {
+    if (!shard->records[r].live) continue;
+    status = bm_shard_export_(shard, r, &records[count]);
+    if (status == BM_OK) size += 12 + bm_gallery_record_serialized_size_(records[count++], g->log_code_bytes);
+  }
+  uint8_t *data = status == BM_OK ? malloc(size) : NULL;
+  if (status == BM_OK && !data) status = bm_fail_(BM_ERR_OUT_OF_MEMORY, "checkpoint section of %zu bytes", size);
+  if (status == BM_OK) {
+    bm_put_u64_(data, count);
+    size_t at = 8;
+    for (size_t i = 0; i < count; ++i) {
+      const size_t length = bm_gallery_record_serialized_size_(records[i], g->log_code_bytes);
+      bm_put_u64_(data + at, records[i]->sequence);
+      bm_put_u32_(data + at + 8, (uint32_t)length);
+      bm_gallery_record_serialize_(records[i], g->log_code_bytes, data + at + 12);
+      at += 12 + length;
+    }
+  }
+  for (size_t i = 0; i < count; ++i) bm_gallery_record_free(records[i]);
+  free(records);
+  *out = data;
+  *out_size = size;
+  return status;
+}
+
+bm_status bm_gallery_persist_checkpoint_(bm_gallery *g) {
+  if (g->failed) return bm_fail_(BM_ERR_GALLERY_FAILED, "an earlier write failed; reopen the gallery");
+  uint8_t config[CONFIG_BYTES];
+  encode_config(g, config);
+  bm_snapshot_section_ *sections = calloc(g->shard_count + 1u, sizeof *sections);
+  if (!sections) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "checkpoint");
+  sections[0] = (bm_snapshot_section_){CONFIG_TAG, config, sizeof config};
+  bm_status status = BM_OK;
+  /* Writers are held off by write_lock (the caller's); readers go on. */
+  pthread_rwlock_rdlock(&g->view_lock);
+  for (uint32_t s = 0; status == BM_OK && s < g->shard_count; ++s) {
+    uint8_t *data = NULL;
+    size_t size = 0;
+    status = serialise_shard(g, &g->shards[s], &data, &size);
+    sections[s + 1] = (bm_snapshot_section_){SHARD_TAG_BASE + s, data, size};
+  }
+  pthread_rwlock_unlock(&g->view_lock);
+  if (status == BM_OK) status = bm_store_checkpoint_(g->store, sections, g->shard_count + 1u);
+  for (uint32_t s = 0; s < g->shard_count; ++s) free((void *)sections[s + 1].data);
+  free(sections);
+  return status;
+}
