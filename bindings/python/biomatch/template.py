@@ -1,5 +1,6 @@
-"""Fingerprint templates (bm_template.h)."""
+"""Fingerprint templates (bm_template.h) and their file formats (bm_template_io.h)."""
 import ctypes
+import os
 
 import numpy as np
 
@@ -27,6 +28,72 @@ _declare("bm_template_get_finger", None, _handle, ctypes.POINTER(ctypes.c_uint),
 _declare("bm_template_minutia_count", ctypes.c_size_t, _handle)
 _declare("bm_template_minutiae", ctypes.c_void_p, _handle)
 _declare("bm_template_set_minutiae", c_status, _handle, ctypes.c_void_p, ctypes.c_size_t)
+_declare("bm_template_clone", c_status, _handle, ctypes.POINTER(_handle))
+
+#: Format names accepted by read() and write(), as bm_template_format_name() spells them.
+FORMATS = {"auto": 0, "iso2005": 1, "iso2011": 2, "ansi378": 3, "xyt": 4, "bm": 5}
+_FORMAT_NAMES = {code: name for name, code in FORMATS.items()}
+LENIENT, XYT_ISO_ORIENTATION = 0x1, 0x2
+
+
+class _ReadOptions(ctypes.Structure):
+    """bm_read_options; always initialised by bm_read_options_init()."""
+    _fields_ = [("struct_size", ctypes.c_uint32), ("format", ctypes.c_uint32), ("view_index", ctypes.c_uint32),
+                ("flags", ctypes.c_uint32), ("xyt_width", ctypes.c_uint32), ("xyt_height", ctypes.c_uint32),
+                ("xyt_ppi", ctypes.c_double)]
+
+
+_declare("bm_read_options_init", None, ctypes.POINTER(_ReadOptions))
+_declare("bm_template_read_memory_ex", c_status, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(_ReadOptions),
+         ctypes.POINTER(_handle))
+_declare("bm_template_count_views", c_status, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(_ReadOptions),
+         ctypes.POINTER(ctypes.c_size_t))
+_declare("bm_template_detect_format", c_status, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_int))
+_declare("bm_template_write_memory", c_status, _handle, ctypes.c_int, ctypes.c_uint, ctypes.c_void_p,
+         ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t))
+
+
+def _format_code(name):
+    if name not in FORMATS:
+        raise ValueError("unknown template format %r (one of %s)" % (name, ", ".join(sorted(FORMATS))))
+    return FORMATS[name]
+
+
+def _read_options(format, view, lenient, ppi, width, height, iso_orientation):
+    options = _ReadOptions()
+    lib.bm_read_options_init(ctypes.byref(options))
+    options.format = _format_code(format or "auto")
+    options.view_index = view
+    options.flags = (LENIENT if lenient else 0) | (XYT_ISO_ORIENTATION if iso_orientation else 0)
+    options.xyt_width, options.xyt_height = width, height
+    if ppi:
+        options.xyt_ppi = ppi
+    return options
+
+
+def _as_bytes(source):
+    """Bytes of a record given as bytes-like data or a path."""
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as file:
+            return file.read()
+    return bytes(source)
+
+
+def detect_format(source):
+    """Format name of a record (bytes or path), from its content."""
+    data = _as_bytes(source)
+    code = ctypes.c_int()
+    check(lib.bm_template_detect_format(data, len(data), ctypes.byref(code)))
+    return _FORMAT_NAMES[code.value]
+
+
+def count_views(source, format=None, lenient=False, ppi=0.0, width=0, height=0, iso_orientation=False):
+    """Validates a whole record (bytes or path) and returns its number of finger views."""
+    data = _as_bytes(source)
+    options = _read_options(format, 0, lenient, ppi, width, height, iso_orientation)
+    count = ctypes.c_size_t()
+    check(lib.bm_template_count_views(data, len(data), ctypes.byref(options), ctypes.byref(count)))
+    return count.value
 
 
 class Template:
@@ -45,6 +112,51 @@ class Template:
         check(lib.bm_template_set_finger(self._handle, position, impression, quality))
         if minutiae is not None:
             self.minutiae = minutiae
+
+    @classmethod
+    def read(cls, source, format=None, view=0, lenient=False, ppi=0.0, width=0, height=0, iso_orientation=False):
+        """Reads one finger view of a record given as a path or bytes.
+
+        format: None (detect from content) or a name of FORMATS; view: index
+        of the finger view; the remaining arguments are those of
+        bm_read_options (xyt resolution, image size and orientation)."""
+        data = _as_bytes(source)
+        options = _read_options(format, view, lenient, ppi, width, height, iso_orientation)
+        handle = _handle()
+        check(lib.bm_template_read_memory_ex(data, len(data), ctypes.byref(options), ctypes.byref(handle)))
+        return cls._adopt(handle)
+
+    def to_bytes(self, format="iso2005", iso_orientation=False):
+        """The template as one single-view record in `format` (a name of FORMATS)."""
+        code = _format_code(format)
+        flags = XYT_ISO_ORIENTATION if iso_orientation else 0
+        size = ctypes.c_size_t()
+        check(lib.bm_template_write_memory(self.handle, code, flags, None, 0, ctypes.byref(size)))
+        buffer = ctypes.create_string_buffer(size.value)
+        check(lib.bm_template_write_memory(self.handle, code, flags, buffer, size.value, ctypes.byref(size)))
+        return buffer.raw[:size.value]
+
+    def write(self, path, format="iso2005", iso_orientation=False):
+        """Writes the template to `path` (replaced if present)."""
+        data = self.to_bytes(format, iso_orientation)
+        with open(path, "wb") as file:
+            file.write(data)
+
+    def copy(self):
+        """An independent deep copy (its own C object)."""
+        handle = _handle()
+        check(lib.bm_template_clone(self.handle, ctypes.byref(handle)))
+        return Template._adopt(handle)
+
+    def __len__(self):
+        return lib.bm_template_minutia_count(self.handle)
+
+    def __repr__(self):
+        if not getattr(self, "_handle", None):
+            return "<biomatch.Template (closed)>"
+        width, height, ppi_x, _ = self.image
+        return "<biomatch.Template %dx%d %.0f ppi, finger %d, %d minutiae>" % (width, height, ppi_x, self.finger[0],
+                                                                             len(self))
 
     @classmethod
     def _adopt(cls, handle):
@@ -99,6 +211,7 @@ class Template:
             return np.zeros(0, dtype=MINUTIA_DTYPE)
         address = lib.bm_template_minutiae(self.handle)
         buffer = (ctypes.c_char * (count * MINUTIA_DTYPE.itemsize)).from_address(address)
+        buffer.owner = self  # the view keeps the template from being garbage-collected
         view = np.frombuffer(buffer, dtype=MINUTIA_DTYPE)
         view.flags.writeable = False
         return view
