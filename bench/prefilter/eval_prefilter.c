@@ -15,7 +15,7 @@
  * (as bm_eval_latent does), imitating small latents.
  *
  * usage: bm_eval_prefilter [--fvc DIR]... [--latent DIR [--crop N]]
- *                          [--params DMIN,DMAX,SCALE,BIN,ANGLES,NEIGHBOURS,SOFT,WORDBITS,WORDS,RADIUS]
+ *                          [--params DMIN,DMAX,SCALE,BIN,ANGLES,NEIGHBOURS,SOFT,WORDBITS,WORDS,RADIUS,SECTORS]
  * --params evaluates a variant of the feature definition (the fields of
  * bm_prefilter_params_ in order; ANGLES 0 drops the pair features, WORDS 0
  * the cylinder words). Without it, the library's defaults are used. */
@@ -259,15 +259,15 @@ int main(int argc, char **argv) {
     } else if (strcmp(argv[i], "--crop") == 0 && i + 1 < argc) {
       crop_to = (size_t)atoi(argv[++i]);
     } else if (strcmp(argv[i], "--params") == 0 && i + 1 < argc) {
-      if (sscanf(argv[++i], "%lf,%lf,%lf,%lf,%u,%u,%u,%u,%u,%lf", &params.min_distance_px, &params.max_distance_px,
+      if (sscanf(argv[++i], "%lf,%lf,%lf,%lf,%u,%u,%u,%u,%u,%lf,%u", &params.min_distance_px, &params.max_distance_px,
                  &params.distance_scale_px, &params.distance_bin, &params.angle_bins, &params.max_neighbours,
-                 &params.soft, &params.word_bits, &params.word_functions, &params.selection_radius) != 10) {
-        fprintf(stderr, "bm_eval_prefilter: --params needs 10 comma-separated values\n");
+                 &params.soft, &params.word_bits, &params.word_functions, &params.selection_radius, &params.sectors) != 11) {
+        fprintf(stderr, "bm_eval_prefilter: --params needs 11 comma-separated values\n");
         return 2;
       }
     } else {
       fprintf(stderr, "usage: bm_eval_prefilter [--fvc DIR]... [--latent DIR [--crop N]]\n"
-                      "                         [--params DMIN,DMAX,SCALE,BIN,ANGLES,NEIGHBOURS,SOFT,WORDBITS,WORDS,RADIUS]\n");
+                      "                         [--params DMIN,DMAX,SCALE,BIN,ANGLES,NEIGHBOURS,SOFT,WORDBITS,WORDS,RADIUS,SECTORS]\n");
       return 2;
     }
   }
@@ -275,10 +275,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bm_eval_prefilter: nothing to evaluate (give --fvc and/or --latent)\n");
     return 2;
   }
-  printf("prefilter code: %zu bytes per finger (%d feature bits); params %g,%g,%g,%g,%u,%u,%u,%u,%u,%g\n", code_bytes,
+  printf("prefilter code: %zu bytes per finger (%d feature bits); params %g,%g,%g,%g,%u,%u,%u,%u,%u,%g,%u\n", code_bytes,
          BM_PREFILTER_FEATURE_BITS, params.min_distance_px, params.max_distance_px, params.distance_scale_px,
          params.distance_bin, params.angle_bins, params.max_neighbours, params.soft, params.word_bits,
-         params.word_functions, params.selection_radius);
+         params.word_functions, params.selection_radius, params.sectors);
   for (size_t i = 0; i < fvc_count; ++i)
     if (!evaluate_fvc(fvc[i])) return 1;
   if (latent && !evaluate_latent(latent, crop_to)) return 1;

@@ -1,28 +1,154 @@
-/* Cylinder words of the prefilter code: locality-sensitive hashing of the
- * matcher's Minutia Cylinder-Code cylinders, after Cappelli, Ferrara and
- * Maltoni, "Fingerprint indexing based on Minutia Cylinder-Code" (TPAMI
- * 33(5), 2011).
+/* Cylinder words of the prefilter code: locality-sensitive hashing of
+ * Minutia Cylinder-Code cylinders, after Cappelli, Ferrara and Maltoni,
+ * "Fingerprint indexing based on Minutia Cylinder-Code" (TPAMI 33(5),
+ * 2011).
  *
- * A cylinder (docs/matcher.md) is the neighbourhood of one minutia, rotated
- * to its direction: 16 x 16 cells x 6 direction layers of bits. Each of
- * `word_functions` hash functions reads a fixed sample of `word_bits`
- * (cell, layer) bits; the value read from a cylinder is a word, and the
- * (function, word) pair sets one bit of the code. Two cylinders that agree
- * on most bits (mated minutiae) give the same word with a probability that
- * falls quickly as they differ, which is what locality-sensitive hashing
- * needs. A word is kept only when all its cells are valid (inside the
- * print): an invalid cell reads as empty, which would fake agreement. The
- * samples come from a fixed pseudo-random sequence, so every code of one
- * version uses the same functions; cells near the rim are excluded because
+ * A cylinder is the neighbourhood of one minutia, rotated to its
+ * direction: a disc of radius 70 px (3.6 mm at 500 ppi) cut into
+ * sectors x sectors cells and 6 layers of relative direction; a cell's bit
+ * in a layer is set when neighbouring minutiae of that relative direction
+ * lie near the cell (Gaussian weights, the constants of the MCC paper, as
+ * in the matcher). Cells outside the convex hull of the minutiae (plus a
+ * margin) are invalid: the sensor saw nothing there.
+ *
+ * The prefilter computes its own cylinders instead of reusing the
+ * matcher's prepared templates: stored codes must stay comparable with new
+ * probe codes, so the feature definition is fixed by the code version and
+ * must not move when the matcher's cylinders are retuned for speed or
+ * accuracy.
+ *
+ * Each of `word_functions` hash functions reads a fixed sample of
+ * `word_bits` (cell, layer) bits; the value read from a cylinder is a
+ * word, and the pair (function, word) sets one bit of the code. Two
+ * cylinders that agree on most bits (mated minutiae) give the same word
+ * with a probability that falls quickly as they differ, which is what
+ * locality-sensitive hashing needs. A word is kept only when all its cells
+ * are valid: an invalid cell reads as empty, which would fake agreement.
+ * The samples come from a fixed pseudo-random sequence (the same functions
+ * for every code of a version); cells near the rim are left out because
  * they are often outside the print. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "error.h"
-#include "match/match_internal.h"
 #include "prefilter/prefilter_internal.h"
 
-enum { CYLINDER_FAMILY = 2, MAX_WORD_BITS = 24 };
+#define PI_ 3.14159265358979323846
+
+enum { CYLINDER_FAMILY = 2, MAX_WORD_BITS = 24, LAYERS = 6, MAX_SECTORS = 16 };
+
+static const double cylinder_radius_px = 70.0;          /* 3.6 mm */
+static const double sigma_spatial_px = 28.0 / 3.0;      /* MCC paper */
+static const double sigma_direction = 2.0 * PI_ / 9.0;  /* 40 degrees, MCC paper */
+static const double contribution_threshold = 0.01;      /* mu_psi, MCC paper */
+static const double hull_margin_px = 50.0;              /* omega, MCC paper */
+static const double min_valid_fraction = 0.75;          /* MCC paper */
+
+typedef struct point_ {
+  double x, y;
+} point_;
+
+static double cross(point_ o, point_ a, point_ b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+
+static int compare_points(const void *left, const void *right) {
+  const point_ *a = left, *b = right;
+  if (a->x != b->x) return a->x < b->x ? -1 : 1;
+  if (a->y != b->y) return a->y < b->y ? -1 : 1;
+  return 0;
+}
+
+/* Andrew's monotone chain; sorts `points`, writes the hull counter-clockwise, returns its size. */
+static size_t convex_hull(point_ *points, size_t count, point_ *hull) {
+  qsort(points, count, sizeof *points, compare_points);
+  if (count < 3) {
+    memcpy(hull, points, count * sizeof *points);
+    return count;
+  }
+  size_t size = 0;
+  for (size_t i = 0; i < count; ++i) {
+    while (size >= 2 && cross(hull[size - 2], hull[size - 1], points[i]) <= 0) --size;
+    hull[size++] = points[i];
+  }
+  for (size_t i = count - 1, lower = size + 1; i-- > 0;) {
+    while (size >= lower && cross(hull[size - 2], hull[size - 1], points[i]) <= 0) --size;
+    hull[size++] = points[i];
+  }
+  return size - 1;
+}
+
+static double segment_distance(point_ p, point_ a, point_ b) {
+  const double dx = b.x - a.x, dy = b.y - a.y, length2 = dx * dx + dy * dy;
+  double t = length2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / length2 : 0;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  return hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
+
+/* 0 inside the hull, else the distance to it. */
+static double hull_distance(point_ p, const point_ *hull, size_t size) {
+  if (size == 1) return hypot(p.x - hull[0].x, p.y - hull[0].y);
+  int inside = size >= 3;
+  double best = INFINITY;
+  for (size_t i = 0; i < size; ++i) {
+    const point_ a = hull[i], b = hull[(i + 1) % size];
+    if (size >= 3 && cross(a, b, p) < 0) inside = 0;
+    const double d = segment_distance(p, a, b);
+    if (d < best) best = d;
+  }
+  return inside ? 0 : best;
+}
+
+static double wrap_angle(double angle) {
+  angle = fmod(angle, 2 * PI_);
+  if (angle >= PI_) angle -= 2 * PI_;
+  if (angle < -PI_) angle += 2 * PI_;
+  return angle;
+}
+
+/* Weight of a direction difference for one layer: the Gaussian integrated over the layer's width. */
+static double direction_weight(double difference) {
+  const double half_width = PI_ / LAYERS, scale = 1.0 / (sigma_direction * sqrt(2.0));
+  return 0.5 * (erf((difference + half_width) * scale) - erf((difference - half_width) * scale));
+}
+
+/* One cylinder as bits: valid[cell] and bits[layer][cell]. Returns 0 when it
+ * describes too little (too few valid cells or neighbours). */
+static int build_cylinder(const bm_prefilter_point_ *points, size_t count, size_t centre, const point_ *hull,
+                          size_t hull_size, unsigned sectors, uint8_t *valid, uint8_t bits[LAYERS][MAX_SECTORS * MAX_SECTORS]) {
+  const bm_prefilter_point_ *m = &points[centre];
+  const double reach = 3 * sigma_spatial_px, spacing = 2 * cylinder_radius_px / sectors;
+  unsigned neighbours = 0;
+  for (size_t t = 0; t < count; ++t)
+    if (t != centre && hypot(points[t].x - m->x, points[t].y - m->y) <= cylinder_radius_px + reach) ++neighbours;
+  if (neighbours < 2) return 0;
+  const double c = cos(m->angle), s = sin(m->angle);
+  unsigned disc_cells = 0, valid_cells = 0;
+  for (unsigned j = 0; j < sectors; ++j)
+    for (unsigned i = 0; i < sectors; ++i) {
+      const unsigned cell = j * sectors + i;
+      valid[cell] = 0;
+      for (unsigned k = 0; k < LAYERS; ++k) bits[k][cell] = 0;
+      const double u = (i - (sectors - 1) / 2.0) * spacing, v = (j - (sectors - 1) / 2.0) * spacing;
+      if (hypot(u, v) > cylinder_radius_px) continue;
+      ++disc_cells;
+      const point_ p = {m->x + u * c - v * s, m->y + u * s + v * c};
+      if (hull_distance(p, hull, hull_size) > hull_margin_px) continue;
+      valid[cell] = 1;
+      ++valid_cells;
+      double sum[LAYERS] = {0};
+      for (size_t t = 0; t < count; ++t) {
+        if (t == centre) continue;
+        const double distance = hypot(points[t].x - p.x, points[t].y - p.y);
+        if (distance > reach) continue;
+        const double weight =
+            exp(-distance * distance / (2 * sigma_spatial_px * sigma_spatial_px)) / (sigma_spatial_px * sqrt(2 * PI_));
+        const double relative = wrap_angle(m->angle - points[t].angle);
+        for (unsigned k = 0; k < LAYERS; ++k)
+          sum[k] += weight * direction_weight(wrap_angle(-PI_ + (k + 0.5) * (2 * PI_ / LAYERS) - relative));
+      }
+      for (unsigned k = 0; k < LAYERS; ++k) bits[k][cell] = sum[k] > contribution_threshold;
+    }
+  return valid_cells >= min_valid_fraction * disc_cells;
+}
 
 /* xorshift32: a fixed, portable sequence for the bit samples. */
 static uint32_t next_random(uint32_t *state) {
@@ -33,48 +159,40 @@ static uint32_t next_random(uint32_t *state) {
   return *state = x;
 }
 
-static int bit_at(const uint8_t *bits, unsigned index) { return (bits[index / 8] >> (index % 8)) & 1; }
+void bm_prefilter_add_cylinder_words_(const bm_prefilter_point_ *points, size_t count,
+                                      const bm_prefilter_params_ *params, uint8_t *code) {
+  const unsigned sectors = params->sectors;
+  point_ sorted[BM_MAX_MINUTIAE], hull[BM_MAX_MINUTIAE + 1];
+  for (size_t i = 0; i < count; ++i) sorted[i] = (point_){points[i].x, points[i].y};
+  const size_t hull_size = convex_hull(sorted, count, hull);
 
-bm_status bm_prefilter_add_cylinder_words_(const bm_template *tpl, const bm_prefilter_params_ *params, uint8_t *code) {
-  size_t size = 0;
-  bm_status status = bm_prepare_template(tpl, NULL, 0, &size);
-  if (status != BM_OK) return status;
-  uint8_t *blob = malloc(size);
-  if (!blob) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "bm_prefilter_encode_: %zu bytes for the cylinders", size);
-  bm_prepared_view_ view;
-  status = bm_prepare_template(tpl, blob, size, &size);
-  if (status == BM_OK) status = bm_prepared_view_make_(blob, size, &view);
-  if (status != BM_OK) {
-    free(blob);
-    return status;
-  }
-
-  /* Candidate cells: centre within selection_radius of the cylinder radius. */
-  unsigned cells[BM_MCC_CELLS];
-  unsigned cell_count = 0;
-  const double spacing = 2 * BM_MCC_RADIUS_PX / BM_MCC_SECTORS;
-  for (unsigned j = 0; j < BM_MCC_SECTORS; ++j)
-    for (unsigned i = 0; i < BM_MCC_SECTORS; ++i) {
-      const double u = (i - (BM_MCC_SECTORS - 1) / 2.0) * spacing, v = (j - (BM_MCC_SECTORS - 1) / 2.0) * spacing;
-      if (hypot(u, v) <= params->selection_radius * BM_MCC_RADIUS_PX) cells[cell_count++] = j * BM_MCC_SECTORS + i;
-    }
-
+  /* The hash functions: bit samples among cells within selection_radius of the radius. */
+  unsigned cells[MAX_SECTORS * MAX_SECTORS], cell_count = 0;
+  const double spacing = 2 * cylinder_radius_px / sectors;
+  for (unsigned j = 0; j < sectors; ++j)
+    for (unsigned i = 0; i < sectors; ++i)
+      if (hypot((i - (sectors - 1) / 2.0) * spacing, (j - (sectors - 1) / 2.0) * spacing) <=
+          params->selection_radius * cylinder_radius_px)
+        cells[cell_count++] = j * sectors + i;
+  if (cell_count == 0) return;
+  static const unsigned max_functions = 256;
+  unsigned sample_cell[256][MAX_WORD_BITS], sample_layer[256][MAX_WORD_BITS];
   uint32_t state = 0x2545F491u;
-  for (unsigned f = 0; f < params->word_functions; ++f) {
-    unsigned sample_cell[MAX_WORD_BITS], sample_layer[MAX_WORD_BITS];
+  for (unsigned f = 0; f < params->word_functions && f < max_functions; ++f)
     for (unsigned b = 0; b < params->word_bits; ++b) {
-      sample_cell[b] = cells[next_random(&state) % cell_count];
-      sample_layer[b] = next_random(&state) % BM_MCC_LAYERS;
+      sample_cell[f][b] = cells[next_random(&state) % cell_count];
+      sample_layer[f][b] = next_random(&state) % LAYERS;
     }
-    for (size_t c = 0; c < view.count; ++c) {
-      const uint8_t *cylinder = view.cylinders + c * BM_MCC_CYLINDER_BYTES; /* validity mask, then the layers */
+
+  for (size_t centre = 0; centre < count; ++centre) {
+    uint8_t valid[MAX_SECTORS * MAX_SECTORS], bits[LAYERS][MAX_SECTORS * MAX_SECTORS];
+    if (!build_cylinder(points, count, centre, hull, hull_size, sectors, valid, bits)) continue;
+    for (unsigned f = 0; f < params->word_functions && f < max_functions; ++f) {
       uint32_t word = 0;
       unsigned b = 0;
-      for (; b < params->word_bits && bit_at(cylinder, sample_cell[b]); ++b)
-        word |= (uint32_t)bit_at(cylinder + BM_MCC_LAYER_BYTES * (1 + sample_layer[b]), sample_cell[b]) << b;
+      for (; b < params->word_bits && valid[sample_cell[f][b]]; ++b)
+        word |= (uint32_t)bits[sample_layer[f][b]][sample_cell[f][b]] << b;
       if (b == params->word_bits) bm_prefilter_set_feature_(code, CYLINDER_FAMILY, f << MAX_WORD_BITS | word);
     }
   }
-  free(blob);
-  return BM_OK;
 }

@@ -4,9 +4,9 @@
  *
  * - minutia pairs (pair_features.c): the geometry of each minutia with its
  *   nearest neighbours;
- * - cylinder words (cylinder_words.c): short bit samples of the matcher's
- *   Minutia Cylinder-Code cylinders, i.e. the neighbourhood of each minutia
- *   as the matcher sees it.
+ * - cylinder words (cylinder_words.c): short bit samples of Minutia
+ *   Cylinder-Code cylinders, i.e. the smoothed neighbourhood of each
+ *   minutia.
  *
  * Both are local, so a partial print keeps the features of the region it
  * shows, and both are measured relative to the minutiae themselves, so
@@ -33,6 +33,7 @@ void bm_prefilter_default_params_(bm_prefilter_params_ *params) {
   params->word_bits = 6;
   params->word_functions = 256;
   params->selection_radius = 0.8; /* cells near the rim are often invalid (outside the print) */
+  params->sectors = 8; /* 17.5 px cells: as selective as 16 x 16 here (measured) and a third of the encoding time */
 }
 
 size_t bm_prefilter_code_bytes_(void) { return BM_PREFILTER_CODE_WORDS * 8; }
@@ -70,7 +71,9 @@ static int params_valid(const bm_prefilter_params_ *p) {
   if (p->angle_bins && (!(p->min_distance_px >= 0) || !(p->max_distance_px > p->min_distance_px) ||
                         !(p->distance_scale_px > 0) || !(p->distance_bin > 0)))
     return 0;
-  if (p->word_functions && (p->word_bits < 1 || !(p->selection_radius > 0) || !(p->selection_radius <= 1))) return 0;
+  if (p->word_functions && (p->word_bits < 1 || !(p->selection_radius > 0) || !(p->selection_radius <= 1) ||
+                            p->sectors < 4 || p->sectors > 16))
+    return 0;
   return 1;
 }
 
@@ -81,24 +84,18 @@ bm_status bm_prefilter_encode_with_(const bm_template *tpl, const bm_prefilter_p
   if (!(tpl->ppi_x > 0) || !(tpl->ppi_y > 0))
     return bm_fail_(BM_ERR_ZERO_RESOLUTION, "bm_prefilter_encode_: resolution %g x %g ppi", tpl->ppi_x, tpl->ppi_y);
 
-  /* Built in a local buffer so that a failure leaves `code` untouched. */
+  /* Same normalisation as the matcher: 500 ppi, y up so angles turn the usual way. */
+  bm_prefilter_point_ points[BM_MAX_MINUTIAE];
+  const double scale_x = 500.0 / tpl->ppi_x, scale_y = 500.0 / tpl->ppi_y;
+  for (size_t i = 0; i < tpl->minutia_count; ++i) {
+    points[i].x = tpl->minutiae[i].x * scale_x;
+    points[i].y = -(double)tpl->minutiae[i].y * scale_y;
+    points[i].angle = tpl->minutiae[i].angle * (PI_ / 180.0);
+  }
   uint8_t local[BM_PREFILTER_CODE_WORDS * 8];
   memset(local, 0, sizeof local);
-  if (params->word_functions) {
-    const bm_status status = bm_prefilter_add_cylinder_words_(tpl, params, local);
-    if (status != BM_OK) return status;
-  }
-  if (params->angle_bins) {
-    /* Same normalisation as the matcher: 500 ppi, y up so angles turn the usual way. */
-    bm_prefilter_point_ points[BM_MAX_MINUTIAE];
-    const double scale_x = 500.0 / tpl->ppi_x, scale_y = 500.0 / tpl->ppi_y;
-    for (size_t i = 0; i < tpl->minutia_count; ++i) {
-      points[i].x = tpl->minutiae[i].x * scale_x;
-      points[i].y = -(double)tpl->minutiae[i].y * scale_y;
-      points[i].angle = tpl->minutiae[i].angle * (PI_ / 180.0);
-    }
-    bm_prefilter_add_pairs_(points, tpl->minutia_count, params, local);
-  }
+  if (params->word_functions) bm_prefilter_add_cylinder_words_(points, tpl->minutia_count, params, local);
+  if (params->angle_bins) bm_prefilter_add_pairs_(points, tpl->minutia_count, params, local);
   uint32_t ones = 0;
   for (size_t byte = 0; byte < BM_PREFILTER_FEATURE_BYTES; ++byte) ones += (uint32_t)__builtin_popcount(local[byte]);
   store_u32le(local + BM_PREFILTER_FEATURE_BYTES, ones);

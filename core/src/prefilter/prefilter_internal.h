@@ -35,6 +35,7 @@ typedef struct bm_prefilter_params_ {
   unsigned word_bits;        /* cylinder bits per word, 1..24 */
   unsigned word_functions;   /* words per cylinder (<= 256), each from its own bit sample (0 = none) */
   double selection_radius;   /* sampled cells lie within this fraction of the cylinder radius */
+  unsigned sectors;          /* cylinder cells per side, 4..16 */
 } bm_prefilter_params_;
 
 /* The parameters bm_prefilter_encode_() uses. */
@@ -57,9 +58,9 @@ void bm_prefilter_set_feature_(uint8_t *code, uint32_t family, uint32_t feature)
 void bm_prefilter_add_pairs_(const bm_prefilter_point_ *points, size_t count, const bm_prefilter_params_ *params,
                              uint8_t *code);
 
-/* Adds the cylinder words of the template's MCC cylinders to `code`.
- * Errors: those of bm_prepare_template(), BM_ERR_OUT_OF_MEMORY. */
-bm_status bm_prefilter_add_cylinder_words_(const bm_template *tpl, const bm_prefilter_params_ *params, uint8_t *code);
+/* Adds the cylinder words of the minutiae's cylinders to `code`. */
+void bm_prefilter_add_cylinder_words_(const bm_prefilter_point_ *points, size_t count,
+                                      const bm_prefilter_params_ *params, uint8_t *code);
 
 /* Similarity of two codes from the exact counts the scan kernel gives:
  * probe_ones and row_ones (bits set) and differing (popcount of xor).
