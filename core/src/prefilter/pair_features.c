@@ -57,10 +57,18 @@ static void add_pair(uint8_t *code, const bm_prefilter_params_ *params, const bm
       }
 }
 
+/* Whether partner a (at distance da) sorts after partner b. */
+static int farther(double da, const bm_prefilter_point_ *a, double db, const bm_prefilter_point_ *b) {
+  if (da != db) return da > db;
+  if (a->x != b->x) return a->x > b->x;
+  return a->y > b->y;
+}
+
 void bm_prefilter_add_pairs_(const bm_prefilter_point_ *points, size_t count, const bm_prefilter_params_ *params,
                              uint8_t *code) {
   for (size_t i = 0; i < count; ++i) {
-    /* Partners in the distance band, nearest first (ties by index). */
+    /* Partners in the distance band, nearest first; ties by position, not
+     * by index, so the code does not depend on the order of the record. */
     size_t partners[BM_MAX_MINUTIAE];
     double distances[BM_MAX_MINUTIAE];
     size_t partner_count = 0;
@@ -69,7 +77,7 @@ void bm_prefilter_add_pairs_(const bm_prefilter_point_ *points, size_t count, co
       const double distance = hypot(points[j].x - points[i].x, points[j].y - points[i].y);
       if (distance < params->min_distance_px || distance > params->max_distance_px) continue;
       size_t at = partner_count++;
-      for (; at > 0 && distances[at - 1] > distance; --at) {
+      for (; at > 0 && farther(distances[at - 1], &points[partners[at - 1]], distance, &points[j]); --at) {
         partners[at] = partners[at - 1];
         distances[at] = distances[at - 1];
       }
