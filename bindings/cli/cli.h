@@ -21,6 +21,8 @@ typedef struct cli_command {
 
 /* Prints "biomatch: <context>: <error name>: <message>" to stderr and returns CLI_EXIT_FAILURE. */
 int cli_report_error(const char *context, bm_status status);
+/* Prints `text` as a JSON string (quoted, escaped). */
+void cli_json_string(FILE *out, const char *text);
 /* True when argv holds "-h" or "--help". */
 int cli_wants_help(int argc, char **argv);
 
@@ -37,5 +39,6 @@ int cmd_demo(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 #endif

@@ -2,11 +2,11 @@
  * stdin, writes "PROBE GALLERY SCORE" lines in the same order. Every distinct
  * file is read and prepared once however often it appears; preparation and
  * comparison run on N threads (pthreads). */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_parallel.h"
 
 typedef struct prepared_file {
   char *path;
@@ -26,16 +26,7 @@ typedef struct work {
   float *scores;
   bm_status *pair_status;
   size_t pair_count;
-  size_t next; /* next item to take, under lock */
-  pthread_mutex_t lock;
 } work;
-
-static size_t take(work *w) {
-  pthread_mutex_lock(&w->lock);
-  const size_t item = w->next++;
-  pthread_mutex_unlock(&w->lock);
-  return item;
-}
 
 static void prepare_file(const bm_read_options *options, prepared_file *file) {
   bm_template *tpl = NULL;
@@ -51,31 +42,17 @@ static void prepare_file(const bm_read_options *options, prepared_file *file) {
   bm_template_free(tpl);
 }
 
-static void *prepare_worker(void *argument) {
-  work *w = argument;
-  for (size_t i; (i = take(w)) < w->file_count;) prepare_file(w->options, &w->files[i]);
-  return NULL;
+static void prepare_item(void *context, size_t i) {
+  work *w = context;
+  prepare_file(w->options, &w->files[i]);
 }
 
-static void *compare_worker(void *argument) {
-  work *w = argument;
-  for (size_t i; (i = take(w)) < w->pair_count;) {
-    const prepared_file *probe = &w->files[w->pairs[i][0]], *gallery = &w->files[w->pairs[i][1]];
-    w->pair_status[i] = probe->status != BM_OK ? probe->status : gallery->status;
-    if (w->pair_status[i] == BM_OK)
-      w->pair_status[i] = bm_match_one(probe->probe, gallery->blob, gallery->size, &w->scores[i]);
-  }
-  return NULL;
-}
-
-static void run_threads(work *w, void *(*worker)(void *), unsigned threads) {
-  pthread_t ids[256];
-  unsigned started = 0;
-  w->next = 0;
-  for (unsigned t = 1; t < threads; ++t)
-    if (pthread_create(&ids[started], NULL, worker, w) == 0) ++started;
-  worker(w);
-  for (unsigned t = 0; t < started; ++t) pthread_join(ids[t], NULL);
+static void compare_item(void *context, size_t i) {
+  work *w = context;
+  const prepared_file *probe = &w->files[w->pairs[i][0]], *gallery = &w->files[w->pairs[i][1]];
+  w->pair_status[i] = probe->status != BM_OK ? probe->status : gallery->status;
+  if (w->pair_status[i] == BM_OK)
+    w->pair_status[i] = bm_match_one(probe->probe, gallery->blob, gallery->size, &w->scores[i]);
 }
 
 static int compare_strings(const void *a, const void *b) {
@@ -160,15 +137,15 @@ int cmd_compare(int argc, char **argv) {
 
   work w = {&options, calloc(distinct + 1, sizeof(prepared_file)), distinct,
             malloc((pair_count + 1) * sizeof *w.pairs), calloc(pair_count + 1, sizeof(float)),
-            calloc(pair_count + 1, sizeof(bm_status)), pair_count, 0, PTHREAD_MUTEX_INITIALIZER};
+            calloc(pair_count + 1, sizeof(bm_status)), pair_count};
   for (size_t i = 0; i < distinct; ++i) w.files[i].path = sorted[i];
   for (size_t i = 0; i < pair_count; ++i) {
     w.pairs[i][0] = find_path(sorted, distinct, names[2 * i]);
     w.pairs[i][1] = find_path(sorted, distinct, names[2 * i + 1]);
     w.files[w.pairs[i][0]].as_probe = 1;
   }
-  run_threads(&w, prepare_worker, threads);
-  run_threads(&w, compare_worker, threads);
+  cli_parallel_for(w.file_count, threads, prepare_item, &w, NULL);
+  cli_parallel_for(w.pair_count, threads, compare_item, &w, NULL);
 
   int exit_code = CLI_EXIT_OK;
   for (size_t i = 0; i < pair_count; ++i) {

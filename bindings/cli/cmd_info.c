@@ -65,17 +65,6 @@ int cli_parse_read_option(int argc, char **argv, int *index, bm_read_options *op
   return 1;
 }
 
-/* Prints `text` as a JSON string. */
-static void print_json_string(const char *text) {
-  putchar('"');
-  for (const unsigned char *c = (const unsigned char *)text; *c; ++c) {
-    if (*c == '"' || *c == '\\') printf("\\%c", *c);
-    else if (*c < 0x20) printf("\\u%04x", *c);
-    else putchar(*c);
-  }
-  putchar('"');
-}
-
 static const char *minutia_type_name(unsigned type) {
   switch (type) {
     case BM_MINUTIA_RIDGE_ENDING: return "ridge_ending";
@@ -99,7 +88,7 @@ static void print_json(const char *path, bm_template_format format, size_t view_
   bm_template_get_record_info(tpl, &equipment, &view_number);
   (void)bm_template_extended_data(tpl, &extended_size);
   printf("{\"file\": ");
-  print_json_string(path);
+  cli_json_string(stdout, path);
   printf(", \"format\": \"%s\", \"view_count\": %zu, \"view_index\": %u,\n", bm_template_format_name(format),
          view_count, view_index);
   printf(" \"image\": {\"width\": %u, \"height\": %u, \"ppi_x\": %.17g, \"ppi_y\": %.17g},\n", width, height, ppi_x,

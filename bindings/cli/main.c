@@ -11,6 +11,7 @@ static const cli_command commands[] = {
     {"extract", "extract the minutiae of a fingerprint image", cmd_extract},
     {"compare", "score template pairs read from stdin", cmd_compare},
     {"verify", "decide whether two templates match at a false match rate", cmd_verify},
+    {"eval", "FVC accuracy protocol on folders of FFF_I templates or images", cmd_eval},
 };
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
 
