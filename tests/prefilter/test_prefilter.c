@@ -117,7 +117,7 @@ static double shared_fraction(const uint8_t *reference, const uint8_t *other) {
 
 START_TEST(test_layout) {
   ck_assert_uint_eq(code_bytes() % BM_PREFILTER_CODE_ALIGNMENT, 0);
-  ck_assert_uint_eq(code_bytes(), 1024);
+  ck_assert_uint_eq(code_bytes(), 512);
   ck_assert_uint_ge(bm_prefilter_code_version_(), 1);
   bm_template *tpl = synthetic_finger(1, 40);
   uint8_t *code = encode_new(tpl);

@@ -12,9 +12,9 @@
 /* Code layout: BM_PREFILTER_FEATURE_WORDS 64-bit words of feature bits
  * (bit b is bit b % 8 of byte b / 8), then one trailer word: bytes 0-3 the
  * number of feature bits set (uint32 LE), bytes 4-7 the code version
- * (uint32 LE). 1,024 bytes in all. */
+ * (uint32 LE). 512 bytes in all. */
 enum {
-  BM_PREFILTER_CODE_WORDS = 128,
+  BM_PREFILTER_CODE_WORDS = 64,
   BM_PREFILTER_FEATURE_WORDS = BM_PREFILTER_CODE_WORDS - 1,
   BM_PREFILTER_FEATURE_BYTES = BM_PREFILTER_FEATURE_WORDS * 8,
   BM_PREFILTER_FEATURE_BITS = BM_PREFILTER_FEATURE_WORDS * 64,
