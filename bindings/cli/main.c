@@ -12,6 +12,11 @@ static const cli_command commands[] = {
     {"compare", "score template pairs read from stdin", cmd_compare},
     {"verify", "decide whether two templates match at a false match rate", cmd_verify},
     {"eval", "FVC accuracy protocol on folders of FFF_I templates or images", cmd_eval},
+    {"enroll", "enrol fingers and faces into a gallery (lines from stdin)", cmd_enroll},
+    {"identify", "1:N search of a gallery (fingers, latent, face)", cmd_identify},
+    {"dedup", "N:N deduplication of a gallery", cmd_dedup},
+    {"list", "list the records of a gallery", cmd_list},
+    {"delete", "delete records from a gallery", cmd_delete},
 };
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
 
