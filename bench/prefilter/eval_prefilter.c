@@ -14,7 +14,12 @@
  * best. --crop N keeps each latent's N minutiae nearest their centroid
  * (as bm_eval_latent does), imitating small latents.
  *
- * usage: bm_eval_prefilter [--fvc DIR]... [--latent DIR [--crop N]]
+ * With --matcher, each search also runs the full matcher: rank-1 rate
+ * exhaustively and after the cascade (mate selected by the prefilter and
+ * scoring above every other selected entry), the figure that sets the
+ * penetration a gallery can use.
+ *
+ * usage: bm_eval_prefilter [--fvc DIR]... [--latent DIR [--crop N]] [--matcher]
  *                          [--params DMIN,DMAX,SCALE,BIN,ANGLES,NEIGHBOURS,SOFT,WORDBITS,WORDS,RADIUS,SECTORS]
  * --params evaluates a variant of the feature definition (the fields of
  * bm_prefilter_params_ in order; ANGLES 0 drops the pair features, WORDS 0
@@ -40,7 +45,12 @@ typedef struct code_set {
   uint8_t *codes;           /* count codes, contiguous */
   size_t minutiae;          /* total, for the mean */
   size_t ones;              /* total feature bits set */
+  bm_probe *probe[MAX_TEMPLATES]; /* the full matcher's probe and prepared template (--matcher) */
+  uint8_t *blob[MAX_TEMPLATES];
+  size_t blob_size[MAX_TEMPLATES];
 } code_set;
+
+static int with_matcher;
 
 static int encode_into(code_set *set, bm_template *tpl, int label) {
   if (set->count >= MAX_TEMPLATES) return 0;
@@ -49,11 +59,66 @@ static int encode_into(code_set *set, bm_template *tpl, int label) {
     fprintf(stderr, "encode: %s\n", bm_last_error_message());
     return 0;
   }
+  if (with_matcher) {
+    size_t size = 0;
+    if (bm_probe_create(tpl, &set->probe[set->count]) != BM_OK || bm_prepare_template(tpl, NULL, 0, &size) != BM_OK ||
+        !(set->blob[set->count] = malloc(size)) ||
+        bm_prepare_template(tpl, set->blob[set->count], size, &set->blob_size[set->count]) != BM_OK) {
+      fprintf(stderr, "prepare: %s\n", bm_last_error_message());
+      return 0;
+    }
+  }
   set->label[set->count] = label;
   set->minutiae += bm_template_minutia_count(tpl);
   set->ones += bm_prefilter_code_ones_(code);
   ++set->count;
   return 1;
+}
+
+static void set_free(code_set *set) {
+  for (size_t i = 0; i < set->count; ++i) {
+    bm_probe_free(set->probe[i]);
+    free(set->blob[i]);
+  }
+  free(set->codes);
+}
+
+static float match_score(const code_set *probes, size_t probe, const code_set *gallery, size_t entry) {
+  float score = 0;
+  if (bm_match_one(probes->probe[probe], gallery->blob[entry], gallery->blob_size[entry], &score) != BM_OK) score = 0;
+  return score;
+}
+
+/* Outcome of one search at every penetration. The gallery is `others`
+ * followed by the mate (last, so ties in prefilter similarity go against
+ * it), selected with bm_prefilter_select_. prefilter_hits counts searches
+ * whose mate is selected; with matcher scores (match != NULL: scores of
+ * `others` then the mate), cascade_hits counts searches whose mate is
+ * selected and scores strictly above every other selected entry (rank 1
+ * after the full matcher), and *exhaustive_hit whether it beats every
+ * other entry without the prefilter. */
+static void search_outcome(const uint32_t *similarities, const size_t *others, size_t other_count, size_t mate,
+                           const float *match, size_t prefilter_hits[PENETRATION_COUNT],
+                           size_t cascade_hits[PENETRATION_COUNT], size_t *exhaustive_hit) {
+  uint32_t gallery[MAX_TEMPLATES + 1], selected[MAX_TEMPLATES + 1];
+  for (size_t i = 0; i < other_count; ++i) gallery[i] = similarities[others[i]];
+  gallery[other_count] = similarities[mate];
+  const size_t size = other_count + 1;
+  for (int p = 0; p < PENETRATION_COUNT; ++p) {
+    size_t count = 0;
+    if (bm_prefilter_select_(gallery, size, penetrations[p], selected, &count) != BM_OK) continue;
+    const int kept = count > 0 && selected[count - 1] == other_count; /* ascending: the mate would be last */
+    prefilter_hits[p] += kept;
+    if (!match || !kept) continue;
+    int best = 1;
+    for (size_t i = 0; i + 1 < count; ++i) best &= match[selected[i]] < match[other_count];
+    cascade_hits[p] += best;
+  }
+  if (match) {
+    int best = 1;
+    for (size_t i = 0; i < other_count; ++i) best &= match[i] < match[other_count];
+    *exhaustive_hit += best;
+  }
 }
 
 static void set_init(code_set *set) {
@@ -68,11 +133,16 @@ static size_t rank_among(const uint32_t *scores, size_t target, const size_t *ot
   return rank;
 }
 
-static void print_rates(const char *name, const size_t hits[PENETRATION_COUNT], size_t searches, size_t gallery) {
+static void print_rates(const char *name, const size_t hits[PENETRATION_COUNT], const size_t cascade[PENETRATION_COUNT],
+                        size_t exhaustive, size_t searches, size_t gallery) {
   printf("%-34s %5zu searches, gallery %3zu:", name, searches, gallery);
   for (int p = 0; p < PENETRATION_COUNT; ++p)
     printf("  %g%%(%zu) %5.1f%%", penetrations[p] * 100, bm_prefilter_select_count_(gallery, penetrations[p]),
            100.0 * hits[p] / searches);
+  printf("\n");
+  if (!with_matcher) return;
+  printf("%-34s rank-1 after the matcher, exhaustive %5.1f%%; cascade:", "", 100.0 * exhaustive / searches);
+  for (int p = 0; p < PENETRATION_COUNT; ++p) printf("  %g%% %5.1f%%", penetrations[p] * 100, 100.0 * cascade[p] / searches);
   printf("\n");
 }
 
@@ -87,34 +157,38 @@ static int evaluate_fvc(const char *dir) {
       if (bm_template_read_file(path, &tpl) != BM_OK || !encode_into(&set, tpl, finger)) {
         fprintf(stderr, "bm_eval_prefilter: %s: %s\n", path, bm_last_error_message());
         bm_template_free(tpl);
-        free(set.codes);
+        set_free(&set);
         return 0;
       }
       bm_template_free(tpl);
     }
-  size_t hits[PENETRATION_COUNT] = {0}, searches = 0, gallery = 0, rank_sum = 0;
+  size_t hits[PENETRATION_COUNT] = {0}, cascade[PENETRATION_COUNT] = {0}, exhaustive = 0;
+  size_t searches = 0, gallery = 0, rank_sum = 0;
   uint32_t scores[MAX_TEMPLATES];
+  float match[MAX_TEMPLATES + 1];
   for (size_t probe = 0; probe < set.count; ++probe) {
     if (bm_prefilter_scan_(set.codes + probe * code_bytes, set.codes, set.count, scores) != BM_OK) return 0;
     size_t others[MAX_TEMPLATES], other_count = 0;
     for (size_t g = 0; g < set.count; ++g)
       if (set.label[g] != set.label[probe]) others[other_count++] = g;
     gallery = other_count + 1;
+    if (with_matcher)
+      for (size_t i = 0; i < other_count; ++i) match[i] = match_score(&set, probe, &set, others[i]);
     for (size_t mate = 0; mate < set.count; ++mate) {
       if (mate == probe || set.label[mate] != set.label[probe]) continue;
-      const size_t rank = rank_among(scores, mate, others, other_count);
-      rank_sum += rank;
+      rank_sum += rank_among(scores, mate, others, other_count);
       ++searches;
-      for (int p = 0; p < PENETRATION_COUNT; ++p) hits[p] += rank <= bm_prefilter_select_count_(gallery, penetrations[p]);
+      if (with_matcher) match[other_count] = match_score(&set, probe, &set, mate);
+      search_outcome(scores, others, other_count, mate, with_matcher ? match : NULL, hits, cascade, &exhaustive);
     }
   }
   const char *base = strrchr(dir, '/');
   base = base && base[1] ? base + 1 : dir;
-  print_rates(base, hits, searches, gallery);
+  print_rates(base, hits, cascade, exhaustive, searches, gallery);
   printf("%-34s mean mate rank %.2f; %.1f minutiae, %.0f of %d bits set (%.1f%%) per code\n", "", (double)rank_sum / searches,
          (double)set.minutiae / set.count, (double)set.ones / set.count, BM_PREFILTER_FEATURE_BITS,
          100.0 * set.ones / set.count / BM_PREFILTER_FEATURE_BITS);
-  free(set.codes);
+  set_free(&set);
   return 1;
 }
 
@@ -214,9 +288,10 @@ static int evaluate_latent(const char *dir, size_t crop_to) {
     if (!encode_into(&latents, tpl, (int)p)) return 0;
     bm_template_free(tpl);
   }
-  size_t hits[PENETRATION_COUNT] = {0}, rank_sum = 0;
+  size_t hits[PENETRATION_COUNT] = {0}, cascade[PENETRATION_COUNT] = {0}, exhaustive = 0, rank_sum = 0;
   uint32_t scores[MAX_TEMPLATES];
   size_t others[MAX_TEMPLATES];
+  float match[MAX_TEMPLATES + 1];
   for (size_t q = 0; q < latents.count; ++q) {
     if (bm_prefilter_scan_(latents.codes + q * code_bytes, prints.codes, prints.count, scores) != BM_OK) return 0;
     size_t other_count = 0, mate = 0;
@@ -226,22 +301,25 @@ static int evaluate_latent(const char *dir, size_t crop_to) {
       else
         others[other_count++] = g;
     }
-    const size_t rank = rank_among(scores, mate, others, other_count);
-    rank_sum += rank;
-    for (int p = 0; p < PENETRATION_COUNT; ++p) hits[p] += rank <= bm_prefilter_select_count_(prints.count, penetrations[p]);
+    rank_sum += rank_among(scores, mate, others, other_count);
+    if (with_matcher) {
+      for (size_t i = 0; i < other_count; ++i) match[i] = match_score(&latents, q, &prints, others[i]);
+      match[other_count] = match_score(&latents, q, &prints, mate);
+    }
+    search_outcome(scores, others, other_count, mate, with_matcher ? match : NULL, hits, cascade, &exhaustive);
   }
   char name[64];
   if (crop_to)
     snprintf(name, sizeof name, "tsinghua latents (crop %zu)", crop_to);
   else
     snprintf(name, sizeof name, "tsinghua latents");
-  print_rates(name, hits, latents.count, prints.count);
+  print_rates(name, hits, cascade, exhaustive, latents.count, prints.count);
   printf("%-34s mean mate rank %.2f; latents %.1f minutiae, %.0f bits; prints %.1f minutiae, %.0f bits\n", "",
          (double)rank_sum / latents.count, (double)latents.minutiae / latents.count,
          (double)latents.ones / latents.count, (double)prints.minutiae / prints.count,
          (double)prints.ones / prints.count);
-  free(prints.codes);
-  free(latents.codes);
+  set_free(&prints);
+  set_free(&latents);
   return 1;
 }
 
@@ -256,6 +334,8 @@ int main(int argc, char **argv) {
       fvc[fvc_count++] = argv[++i];
     } else if (strcmp(argv[i], "--latent") == 0 && i + 1 < argc) {
       latent = argv[++i];
+    } else if (strcmp(argv[i], "--matcher") == 0) {
+      with_matcher = 1;
     } else if (strcmp(argv[i], "--crop") == 0 && i + 1 < argc) {
       crop_to = (size_t)atoi(argv[++i]);
     } else if (strcmp(argv[i], "--params") == 0 && i + 1 < argc) {
@@ -266,7 +346,7 @@ int main(int argc, char **argv) {
         return 2;
       }
     } else {
-      fprintf(stderr, "usage: bm_eval_prefilter [--fvc DIR]... [--latent DIR [--crop N]]\n"
+      fprintf(stderr, "usage: bm_eval_prefilter [--fvc DIR]... [--latent DIR [--crop N]] [--matcher]\n"
                       "                         [--params DMIN,DMAX,SCALE,BIN,ANGLES,NEIGHBOURS,SOFT,WORDBITS,WORDS,RADIUS,SECTORS]\n");
       return 2;
     }
