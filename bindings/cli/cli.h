@@ -45,5 +45,6 @@ int cmd_identify(int argc, char **argv);
 int cmd_dedup(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const cli_command commands[] = {
     {"identify", "1:N search of a gallery (fingers, latent, face)", cmd_identify},
     {"dedup", "N:N deduplication of a gallery", cmd_dedup},
     {"list", "list the records of a gallery", cmd_list},
+    {"bench", "integrator benchmark on a synthetic gallery", cmd_bench},
     {"delete", "delete records from a gallery", cmd_delete},
 };
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };

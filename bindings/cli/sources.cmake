@@ -1,1 +1,1 @@
-set(BM_CLI_SOURCES main.c cli_util.c cli_progress.c cli_parallel.c cmd_eval.c cli_inputs.c cli_gallery.c cmd_enroll.c cmd_identify.c cmd_dedup.c cmd_list.c cmd_delete.c cmd_version.c cmd_info.c cmd_convert.c cmd_demo.c cmd_extract.c cmd_compare.c cmd_verify.c)
+set(BM_CLI_SOURCES main.c cli_util.c cli_progress.c cli_parallel.c cmd_eval.c cli_inputs.c cli_gallery.c cmd_enroll.c cmd_identify.c cmd_dedup.c cmd_list.c cmd_delete.c cmd_bench.c cmd_version.c cmd_info.c cmd_convert.c cmd_demo.c cmd_extract.c cmd_compare.c cmd_verify.c)
