@@ -189,27 +189,20 @@ BM_TARGET_AVX512 void bm_dot_i8_scan_avx512_(const int8_t *query, const int8_t *
 }
 
 /* Batches: blocks of TILE queries, each block scanning every row. */
-BM_TARGET_AVX512 void bm_dot_f32_batch_avx512_(const float *queries, size_t query_count, size_t query_stride,
-                                               const float *rows, size_t dimension, size_t row_stride,
-                                               size_t row_count, float *scores, size_t score_stride) {
-  for (size_t q = 0; q < query_count; q += TILE) {
-    const int qn = query_count - q < TILE ? (int)(query_count - q) : TILE;
-    const float *block[TILE];
-    for (int a = 0; a < qn; ++a) block[a] = queries + (q + (size_t)a) * query_stride;
-    f32_block(block, qn, rows, dimension, row_stride, row_count, scores + q * score_stride, score_stride);
+#define BM_FLOAT_BATCH_(name, block_function, row_type)                                                         \
+  BM_TARGET_AVX512 void name(const float *queries, size_t query_count, size_t query_stride, const row_type *rows, \
+                             size_t dimension, size_t row_stride, size_t row_count, float *scores,              \
+                             size_t score_stride) {                                                             \
+    for (size_t q = 0; q < query_count; q += TILE) {                                                            \
+      const int qn = query_count - q < TILE ? (int)(query_count - q) : TILE;                                    \
+      const float *block[TILE];                                                                                 \
+      for (int a = 0; a < qn; ++a) block[a] = queries + (q + (size_t)a) * query_stride;                         \
+      block_function(block, qn, rows, dimension, row_stride, row_count, scores + q * score_stride, score_stride); \
+    }                                                                                                           \
   }
-}
 
-BM_TARGET_AVX512 void bm_dot_f16_batch_avx512_(const float *queries, size_t query_count, size_t query_stride,
-                                               const uint16_t *rows, size_t dimension, size_t row_stride,
-                                               size_t row_count, float *scores, size_t score_stride) {
-  for (size_t q = 0; q < query_count; q += TILE) {
-    const int qn = query_count - q < TILE ? (int)(query_count - q) : TILE;
-    const float *block[TILE];
-    for (int a = 0; a < qn; ++a) block[a] = queries + (q + (size_t)a) * query_stride;
-    f16_block(block, qn, rows, dimension, row_stride, row_count, scores + q * score_stride, score_stride);
-  }
-}
+BM_FLOAT_BATCH_(bm_dot_f32_batch_avx512_, f32_block, float)
+BM_FLOAT_BATCH_(bm_dot_f16_batch_avx512_, f16_block, uint16_t)
 
 BM_TARGET_AVX512 void bm_dot_i8_batch_avx512_(const int8_t *queries, size_t query_count, size_t query_stride,
                                               const int8_t *rows, size_t dimension, size_t row_stride,

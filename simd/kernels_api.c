@@ -66,54 +66,31 @@ bm_status bm_dot_i8_scan(const int8_t *query, const int8_t *rows, size_t dimensi
     BM_REQUIRE_(query_count == 1 || score_stride >= row_count, function);                                \
   } while (0)
 
-bm_status bm_dot_f32_scan_batch(const float *queries, size_t query_count, size_t query_stride, const float *rows,
-                                size_t dimension, size_t row_stride, size_t row_count, float *scores,
-                                size_t score_stride) {
-  if (row_count == 0 || query_count == 0) return BM_OK;
-  BM_REQUIRE_BATCH_("bm_dot_f32_scan_batch");
-  const bm_kernel_table_ *kernels = bm_kernels_active_();
-  if (kernels->dot_f32_batch) {
-    kernels->dot_f32_batch(queries, query_count, query_stride, rows, dimension, row_stride, row_count, scores,
-                           score_stride);
-  } else {
-    for (size_t q = 0; q < query_count; ++q)
-      kernels->dot_f32_scan(queries + q * query_stride, rows, dimension, row_stride, row_count, scores + q * score_stride);
+/* The three batch calls differ only in their element types and kernels. */
+#define BM_DOT_BATCH_CALL_(name, query_type, row_type, score_type, batch_kernel, scan_kernel, extra_check)      \
+  bm_status name(const query_type *queries, size_t query_count, size_t query_stride, const row_type *rows,     \
+                 size_t dimension, size_t row_stride, size_t row_count, score_type *scores,                  \
+                 size_t score_stride) {                                                                      \
+    if (row_count == 0 || query_count == 0) return BM_OK;                                                    \
+    BM_REQUIRE_BATCH_(#name);                                                                                \
+    BM_REQUIRE_(extra_check, #name);                                                                         \
+    const bm_kernel_table_ *kernels = bm_kernels_active_();                                                  \
+    if (kernels->batch_kernel) {                                                                             \
+      kernels->batch_kernel(queries, query_count, query_stride, rows, dimension, row_stride, row_count, scores, \
+                            score_stride);                                                                   \
+    } else {                                                                                                 \
+      for (size_t q = 0; q < query_count; ++q)                                                               \
+        kernels->scan_kernel(queries + q * query_stride, rows, dimension, row_stride, row_count,             \
+                             scores + q * score_stride);                                                     \
+    }                                                                                                        \
+    return BM_OK;                                                                                            \
   }
-  return BM_OK;
-}
 
-bm_status bm_dot_f16_scan_batch(const float *queries, size_t query_count, size_t query_stride, const uint16_t *rows,
-                                size_t dimension, size_t row_stride, size_t row_count, float *scores,
-                                size_t score_stride) {
-  if (row_count == 0 || query_count == 0) return BM_OK;
-  BM_REQUIRE_BATCH_("bm_dot_f16_scan_batch");
-  const bm_kernel_table_ *kernels = bm_kernels_active_();
-  if (kernels->dot_f16_batch) {
-    kernels->dot_f16_batch(queries, query_count, query_stride, rows, dimension, row_stride, row_count, scores,
-                           score_stride);
-  } else {
-    for (size_t q = 0; q < query_count; ++q)
-      kernels->dot_f16_scan(queries + q * query_stride, rows, dimension, row_stride, row_count, scores + q * score_stride);
-  }
-  return BM_OK;
-}
-
-bm_status bm_dot_i8_scan_batch(const int8_t *queries, size_t query_count, size_t query_stride, const int8_t *rows,
-                               size_t dimension, size_t row_stride, size_t row_count, int32_t *scores,
-                               size_t score_stride) {
-  if (row_count == 0 || query_count == 0) return BM_OK;
-  BM_REQUIRE_BATCH_("bm_dot_i8_scan_batch");
-  BM_REQUIRE_(dimension <= BM_DOT_I8_MAX_DIMENSION, "bm_dot_i8_scan_batch");
-  const bm_kernel_table_ *kernels = bm_kernels_active_();
-  if (kernels->dot_i8_batch) {
-    kernels->dot_i8_batch(queries, query_count, query_stride, rows, dimension, row_stride, row_count, scores,
-                          score_stride);
-  } else {
-    for (size_t q = 0; q < query_count; ++q)
-      kernels->dot_i8_scan(queries + q * query_stride, rows, dimension, row_stride, row_count, scores + q * score_stride);
-  }
-  return BM_OK;
-}
+BM_DOT_BATCH_CALL_(bm_dot_f32_scan_batch, float, float, float, dot_f32_batch, dot_f32_scan, 1)
+BM_DOT_BATCH_CALL_(bm_dot_f16_scan_batch, float, uint16_t, float, dot_f16_batch, dot_f16_scan, 1)
+/* Same int32 range limit as bm_dot_i8_scan(). */
+BM_DOT_BATCH_CALL_(bm_dot_i8_scan_batch, int8_t, int8_t, int32_t, dot_i8_batch, dot_i8_scan,
+                   dimension <= BM_DOT_I8_MAX_DIMENSION)
 
 void bm_f32_to_f16(const float *input, uint16_t *output, size_t count) {
   if (!input || !output) return;

@@ -22,3 +22,16 @@ const char *bm_test_require_data(const char *relative) {
   }
   return path;
 }
+
+uint64_t bm_test_random_u64(uint64_t *state) {
+  uint64_t x = *state;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  *state = x;
+  return x * 0x2545F4914F6CDD1DULL;
+}
+
+float bm_test_random_float(uint64_t *state) {
+  return (float)((double)(bm_test_random_u64(state) >> 11) / 9007199254740992.0 * 2.0 - 1.0);
+}

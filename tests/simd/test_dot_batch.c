@@ -12,15 +12,10 @@
 #include "simd/kernels_internal.h"
 #include "test_support.h"
 
-static unsigned long long rng_state = 0xBA7C4ULL;
+static uint64_t rng_state = 0xBA7C4ULL;
 
-static uint64_t random_u64(void) { /* xorshift64* */
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return rng_state * 0x2545F4914F6CDD1DULL;
-}
-static float random_float(void) { return (float)((double)(random_u64() >> 11) / 9007199254740992.0 * 2.0 - 1.0); }
+static uint64_t random_u64(void) { return bm_test_random_u64(&rng_state); }
+static float random_float(void) { return bm_test_random_float(&rng_state); }
 
 static const bm_isa tiers[] = {BM_ISA_SCALAR, BM_ISA_AVX2, BM_ISA_AVX512, BM_ISA_NEON};
 static const size_t query_counts[] = {1, 2, 3, 4, 5, 7, 8, 9};

@@ -12,22 +12,16 @@
 #include "simd/kernels_internal.h"
 #include "test_support.h"
 
-static unsigned long long rng_state;
+static uint64_t rng_state;
 
-static uint64_t random_u64(void) { /* xorshift64* */
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return rng_state * 0x2545F4914F6CDD1DULL;
-}
-
-static float random_float(void) { return (float)((double)(random_u64() >> 11) / 9007199254740992.0 * 2.0 - 1.0); }
+static uint64_t random_u64(void) { return bm_test_random_u64(&rng_state); }
+static float random_float(void) { return bm_test_random_float(&rng_state); }
 
 static void seed_from_environment(void) {
   const char *seed = getenv("BM_TEST_SEED");
   rng_state = seed ? strtoull(seed, NULL, 0) : 0x5EEDULL;
   if (rng_state == 0) rng_state = 1;
-  printf("BM_TEST_SEED=%llu\n", rng_state);
+  printf("BM_TEST_SEED=%llu\n", (unsigned long long)rng_state);
 }
 
 static const bm_isa simd_tiers[] = {BM_ISA_AVX2, BM_ISA_AVX512, BM_ISA_NEON};
