@@ -277,39 +277,116 @@ START_TEST(bad_input_codes) {
 }
 END_TEST
 
+START_TEST(square_root_table_is_exact) {
+  for (unsigned n = 0; n <= BM_MCC_MAX_LAYER_BITS; ++n) {
+    const float expected = sqrtf((float)n);
+    ck_assert_msg(memcmp(&expected, &bm_mcc_square_root_[n], sizeof expected) == 0, "sqrt table entry %u", n);
+  }
+}
+END_TEST
+
+typedef struct tier_ {
+  const char *name;
+  bm_mcc_similarity_row_fn_ row;
+} tier_;
+
+static size_t simd_tiers(tier_ tiers[2]) {
+  size_t count = 0;
+#if defined(__x86_64__) || defined(__i386__)
+  if (bm_isa_is_supported(BM_ISA_AVX2)) tiers[count++] = (tier_){"avx2", bm_mcc_similarity_row_avx2_};
+  else fprintf(stderr, "test_match: avx2 not supported here, not compared\n");
+  if (bm_isa_is_supported(BM_ISA_AVX512)) tiers[count++] = (tier_){"avx512", bm_mcc_similarity_row_avx512_};
+  else fprintf(stderr, "test_match: avx512 not supported here, not compared\n");
+#endif
+  return count;
+}
+
+static uint64_t random_word(void) {
+  uint64_t word = 0;
+  for (int i = 0; i < 4; ++i) word = word << 16 | (uint64_t)(uniform() * 65536.0);
+  return word;
+}
+
+START_TEST(kernels_agree_on_random_cylinders) {
+  /* Random cylinders (layers inside the validity mask, as prepared ones
+   * are, and also outside it), every gallery length 0..41 (tails of the
+   * 8-wide blocks), every misalignment 0..7, several minimum_common
+   * thresholds: every tier must give the scalar reference's bits. */
+  enum { GALLERY = 41 };
+  uint8_t probe_bytes[BM_MCC_CYLINDER_BYTES + 8], gallery_bytes[GALLERY * BM_MCC_CYLINDER_BYTES + 8];
+  tier_ tiers[2];
+  const size_t tier_count = simd_tiers(tiers);
+  const unsigned minimums[] = {0, 20, bm_mcc_minimum_common_cells_(), 64};
+  for (int round = 0; round < 40; ++round) {
+    const int inside_mask = round % 4 != 3;
+    uint64_t words[(GALLERY + 1) * BM_MCC_WORDS];
+    for (size_t c = 0; c <= GALLERY; ++c) {
+      /* Dense and sparse masks: some pairs pass the common-cell test, some do not. */
+      uint64_t mask = random_word() | (round % 2 ? random_word() : ~0ull);
+      words[c * BM_MCC_WORDS] = mask;
+      for (unsigned w = 1; w < BM_MCC_WORDS; ++w) {
+        uint64_t layer = random_word() & random_word() & (uniform() < 0.1 ? 0 : ~0ull);
+        words[c * BM_MCC_WORDS + w] = inside_mask ? layer & mask : layer;
+      }
+    }
+    const size_t misalign = (size_t)round % 8;
+    uint8_t *probe = probe_bytes + misalign, *gallery = gallery_bytes + (7 - misalign);
+    memcpy(probe, words, BM_MCC_CYLINDER_BYTES);
+    memcpy(gallery, words + BM_MCC_WORDS, GALLERY * BM_MCC_CYLINDER_BYTES);
+    for (size_t m = 0; m < sizeof minimums / sizeof *minimums; ++m)
+      for (size_t length = 0; length <= GALLERY; ++length) {
+        float expected[GALLERY + 1], got[GALLERY + 1];
+        expected[length] = got[length] = -7.0f; /* guard: nothing written past the row */
+        const size_t best = bm_mcc_similarity_row_scalar_(probe, gallery, length, minimums[m], expected);
+        size_t first_largest = length;
+        for (size_t j = 0; j < length; ++j) {
+          ck_assert(expected[j] >= 0.0f && expected[j] <= 1.0f);
+          if (expected[j] > (first_largest < length ? expected[first_largest] : 0.0f)) first_largest = j;
+        }
+        ck_assert_uint_eq(best, first_largest);
+        for (size_t t = 0; t < tier_count; ++t) {
+          ck_assert_uint_eq(tiers[t].row(probe, gallery, length, minimums[m], got), best);
+          ck_assert_msg(memcmp(expected, got, (length + 1) * sizeof *got) == 0,
+                        "%s differs: round %d, length %zu, minimum %u", tiers[t].name, round, length, minimums[m]);
+        }
+      }
+  }
+}
+END_TEST
+
 START_TEST(kernels_agree_bit_exactly) {
   /* Every tier against the scalar reference on real cylinders of many pairs. */
   bm_template *a = synthetic(60, 1000, 1000), *b = transformed(a, 77, 0, 0, 3, 10, 10);
   size_t size_a, size_b;
   uint8_t *blob_a = prepared(a, &size_a), *blob_b = prepared(b, &size_b);
-  bm_prepared_view_ va, vb;
-  ck_assert_int_eq(bm_prepared_view_make_(blob_a, size_a, &va), BM_OK);
+  bm_mcc_probe_ pa;
+  bm_prepared_view_ vb;
+  ck_assert_int_eq(bm_prepared_view_make_(blob_a, size_a, &pa.view), BM_OK);
+  ck_assert_int_eq(bm_mcc_probe_init_(&pa), BM_OK);
   ck_assert_int_eq(bm_prepared_view_make_(blob_b, size_b, &vb), BM_OK);
-  uint8_t indices[BM_MAX_MINUTIAE];
-  for (size_t j = 0; j < vb.count; ++j) indices[j] = (uint8_t)j;
-  bm_mcc_count_row_fn_ tiers[2] = {NULL, NULL};
-  const char *names[2] = {"avx2", "avx512"};
-#if defined(__x86_64__) || defined(__i386__)
-  if (bm_isa_is_supported(BM_ISA_AVX2)) tiers[0] = bm_mcc_count_row_avx2_;
-  if (bm_isa_is_supported(BM_ISA_AVX512)) tiers[1] = bm_mcc_count_row_avx512_;
-#endif
+  ck_assert_uint_gt(pa.view.count, 40);
+  tier_ tiers[2];
+  const size_t tier_count = simd_tiers(tiers);
   float reference_score;
-  ck_assert_int_eq(bm_mcc_compare_(&va, &vb, bm_mcc_count_row_scalar_, &reference_score), BM_OK);
-  for (int t = 0; t < 2; ++t) {
-    if (!tiers[t]) {
-      fprintf(stderr, "test_match: %s not supported here, not compared\n", names[t]);
-      continue;
-    }
-    for (size_t i = 0; i < va.count; ++i) {
-      bm_mcc_counts_ expected[BM_MAX_MINUTIAE], got[BM_MAX_MINUTIAE];
-      bm_mcc_count_row_scalar_(va.cylinders + BM_MCC_CYLINDER_BYTES * i, vb.cylinders, indices, vb.count, 150, expected);
-      tiers[t](va.cylinders + BM_MCC_CYLINDER_BYTES * i, vb.cylinders, indices, vb.count, 150, got);
-      ck_assert_msg(memcmp(expected, got, vb.count * sizeof *got) == 0, "%s differs on row %zu", names[t], i);
+  ck_assert_int_eq(bm_mcc_compare_(&pa, &vb, bm_mcc_similarity_row_scalar_, &reference_score), BM_OK);
+  ck_assert(reference_score > 0.1f);
+  size_t positive = 0;
+  for (size_t t = 0; t < tier_count; ++t) {
+    for (size_t i = 0; i < pa.view.count; ++i) {
+      float expected[BM_MAX_MINUTIAE], got[BM_MAX_MINUTIAE];
+      bm_mcc_similarity_row_scalar_(pa.view.cylinders + BM_MCC_CYLINDER_BYTES * i, vb.cylinders, vb.count,
+                                    bm_mcc_minimum_common_cells_(), expected);
+      tiers[t].row(pa.view.cylinders + BM_MCC_CYLINDER_BYTES * i, vb.cylinders, vb.count,
+                   bm_mcc_minimum_common_cells_(), got);
+      ck_assert_msg(memcmp(expected, got, vb.count * sizeof *got) == 0, "%s differs on row %zu", tiers[t].name, i);
+      for (size_t j = 0; j < vb.count; ++j) positive += expected[j] > 0;
     }
     float score;
-    ck_assert_int_eq(bm_mcc_compare_(&va, &vb, tiers[t], &score), BM_OK);
+    ck_assert_int_eq(bm_mcc_compare_(&pa, &vb, tiers[t].row, &score), BM_OK);
     ck_assert(memcmp(&score, &reference_score, sizeof score) == 0);
   }
+  if (tier_count) ck_assert_uint_gt(positive, 100);
+  bm_mcc_probe_release_(&pa);
   free(blob_a);
   free(blob_b);
   bm_template_free(a);
@@ -396,6 +473,8 @@ int main(void) {
   tcase_add_test(core, resolution_is_normalised);
   tcase_add_test(core, prepared_blob_round_trip);
   tcase_add_test(core, bad_input_codes);
+  tcase_add_test(core, square_root_table_is_exact);
+  tcase_add_test(core, kernels_agree_on_random_cylinders);
   tcase_add_test(core, kernels_agree_bit_exactly);
   tcase_add_test(core, threads_share_one_probe);
   tcase_add_test(core, calibration_is_monotone);

@@ -6,9 +6,9 @@
  * Use:
  * 1. Prepare each gallery template once with bm_prepare_template() into a
  *    flat, position-independent byte blob ("prepared template"). Its size
- *    is bm_prepared_size(n) for n stored cylinders: 16 + 232 * n bytes (a
- *    16-byte header, 8 bytes of geometry and a 224-byte cylinder per
- *    minutia). Blobs may be packed one after another in a shard array and
+ *    is bm_prepared_size(n) for n stored cylinders: 16 + 64 * n bytes (a
+ *    16-byte header, 8 bytes of geometry and a 56-byte cylinder per
+ *    minutia; format version 2). Blobs may be packed one after another in a shard array and
  *    written to disk as they are (little-endian, no pointers).
  * 2. Prepare the probe once with bm_probe_create().
  * 3. Compare with bm_match_one() / bm_match_many().
@@ -35,7 +35,7 @@ BM_EXTERN_C_BEGIN
 
 /** Bytes of a prepared template holding `cylinder_count` cylinders. */
 #define BM_PREPARED_HEADER_BYTES 16
-#define BM_PREPARED_BYTES_PER_MINUTIA 232
+#define BM_PREPARED_BYTES_PER_MINUTIA 64
 /** Largest prepared template (every minutia of a full template kept). */
 #define BM_PREPARED_MAX_BYTES (BM_PREPARED_HEADER_BYTES + BM_PREPARED_BYTES_PER_MINUTIA * BM_MAX_MINUTIAE)
 

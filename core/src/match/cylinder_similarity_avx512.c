@@ -1,6 +1,16 @@
-/* AVX-512 cylinder comparison: the 6 layers are three 512-bit registers; the
- * 256-bit validity mask is broadcast to both halves; VPOPCNTDQ counts bits
- * per 64-bit lane. */
+/* AVX-512 cylinder comparison (VPOPCNTDQ). A cylinder's 7 words fill one
+ * register (lane 0 the validity mask, lanes 1-6 the layers, lane 7 zero).
+ * For one pair:
+ *   X = probe & broadcast(valid_b)   lane 0: common cells, lanes 1-6: a inside b's cells
+ *   Y = gallery & broadcast(valid_a) lanes 1-6 only: b inside a's cells
+ *   D = X ^ Y                         lanes 1-6 only
+ * and the four popcounts travel packed in 16-bit fields of each 64-bit lane
+ * (a, b, a^b, and common in the top field via a per-lane shift of lane 0).
+ * Eight pairs are reduced together by a transposing add tree, then their
+ * similarities are computed eight at a time in single precision (IEEE
+ * sqrt and division: the same bits as the scalar reference). */
+#include <string.h>
+
 #include "match/match_internal.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -8,42 +18,88 @@
 
 #define TARGET_AVX512_ __attribute__((target("avx512f,avx512bw,avx512vl,avx512vpopcntdq")))
 
-TARGET_AVX512_ void bm_mcc_count_row_avx512_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
-                                             const uint8_t *indices, size_t index_count, unsigned minimum_common,
-                                    bm_mcc_counts_ *out) {
-  enum { PAIRS = BM_MCC_LAYERS / 2 };
-  const __m256i mask_a = _mm256_loadu_si256((const __m256i *)probe_cylinder);
-  __m512i layers_a[PAIRS];
-  for (unsigned k = 0; k < PAIRS; ++k)
-    layers_a[k] = _mm512_loadu_si512((const void *)(probe_cylinder + BM_MCC_LAYER_BYTES * (1 + 2 * k)));
-  for (size_t i = 0; i < index_count; ++i) {
-    const uint8_t *b = gallery_cylinders + (size_t)indices[i] * BM_MCC_CYLINDER_BYTES;
-    const __m256i common = _mm256_and_si256(mask_a, _mm256_loadu_si256((const __m256i *)b));
-    const __m256i common_counts = _mm256_popcnt_epi64(common);
-    const __m128i common_pair =
-        _mm_add_epi64(_mm256_castsi256_si128(common_counts), _mm256_extracti128_si256(common_counts, 1));
-    const unsigned common_cells = (unsigned)(_mm_cvtsi128_si64(common_pair) + _mm_extract_epi64(common_pair, 1));
-    if (common_cells < minimum_common) {
-      out[i] = (bm_mcc_counts_){(uint16_t)common_cells, 0, 0, 0};
-      continue;
-    }
-    const __m512i common_twice = _mm512_broadcast_i64x4(common);
-    /* The three layer counts travel in one vector, 16 bits each (the
-     * largest, 1536, fits), so one horizontal sum per pair instead of three. */
-    __m512i packed = _mm512_setzero_si512();
-    for (unsigned k = 0; k < PAIRS; ++k) {
-      const __m512i x = _mm512_and_si512(layers_a[k], common_twice);
-      const __m512i y =
-          _mm512_and_si512(_mm512_loadu_si512((const void *)(b + BM_MCC_LAYER_BYTES * (1 + 2 * k))), common_twice);
-      packed = _mm512_add_epi64(packed, _mm512_popcnt_epi64(x));
-      packed = _mm512_add_epi64(packed, _mm512_slli_epi64(_mm512_popcnt_epi64(y), 16));
-      packed = _mm512_add_epi64(packed, _mm512_slli_epi64(_mm512_popcnt_epi64(_mm512_xor_si512(x, y)), 32));
-    }
-    const uint64_t sums = (uint64_t)_mm512_reduce_add_epi64(packed);
-    out[i].bits_a = (uint16_t)sums;
-    out[i].bits_b = (uint16_t)(sums >> 16);
-    out[i].bits_differ = (uint16_t)(sums >> 32);
-    out[i].common_cells = (uint16_t)common_cells;
+TARGET_AVX512_ static inline __m512i pair_fields(__m512i probe, __m512i probe_valid, __m512i common_shift,
+                                                 const uint8_t *b) {
+  uint64_t valid_b;
+  memcpy(&valid_b, b, sizeof valid_b);
+  const __m512i gallery = _mm512_maskz_loadu_epi64(0x7F, b);
+  const __m512i x = _mm512_and_si512(probe, _mm512_set1_epi64((long long)valid_b));
+  const __m512i y = _mm512_maskz_and_epi64(0x7E, gallery, probe_valid);
+  const __m512i d = _mm512_maskz_xor_epi64(0x7E, x, y);
+  const __m512i fields = _mm512_add_epi64(_mm512_sllv_epi64(_mm512_popcnt_epi64(x), common_shift),
+                                          _mm512_slli_epi64(_mm512_popcnt_epi64(y), 16));
+  return _mm512_add_epi64(fields, _mm512_slli_epi64(_mm512_popcnt_epi64(d), 32));
+}
+
+/* Lane r of the result = sum of the 8 lanes of v[r]. */
+TARGET_AVX512_ static inline __m512i transposed_sums(const __m512i v[8]) {
+  __m512i pairs[4];
+  for (int p = 0; p < 4; ++p)
+    pairs[p] = _mm512_add_epi64(_mm512_unpacklo_epi64(v[2 * p], v[2 * p + 1]),
+                                _mm512_unpackhi_epi64(v[2 * p], v[2 * p + 1]));
+  __m512i quads[2];
+  for (int q = 0; q < 2; ++q)
+    quads[q] = _mm512_add_epi64(_mm512_shuffle_i64x2(pairs[2 * q], pairs[2 * q + 1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                _mm512_shuffle_i64x2(pairs[2 * q], pairs[2 * q + 1], _MM_SHUFFLE(3, 1, 3, 1)));
+  return _mm512_add_epi64(_mm512_shuffle_i64x2(quads[0], quads[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                          _mm512_shuffle_i64x2(quads[0], quads[1], _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
+TARGET_AVX512_ static inline __m256 field_as_float(__m512i sums, int shift) {
+  const __m512i field = _mm512_and_si512(_mm512_srli_epi64(sums, (unsigned)shift), _mm512_set1_epi64(0xFFFF));
+  return _mm256_cvtepi32_ps(_mm512_cvtepi64_epi32(field));
+}
+
+TARGET_AVX512_ size_t bm_mcc_similarity_row_avx512_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
+                                                  size_t gallery_count, unsigned minimum_common, float *similarity) {
+  const __m512i probe = _mm512_maskz_loadu_epi64(0x7F, probe_cylinder);
+  uint64_t valid_a;
+  memcpy(&valid_a, probe_cylinder, sizeof valid_a);
+  const __m512i probe_valid = _mm512_set1_epi64((long long)valid_a);
+  const __m512i common_shift = _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, 48);
+  const __m256i minimum = _mm256_set1_epi32((int)minimum_common);
+  /* Running maximum per lane and the block where it was first reached:
+   * no branch, so the long sqrt/division chain of one block overlaps the
+   * next block's popcounts. */
+  __m256 lane_best = _mm256_setzero_ps();
+  __m256i lane_index = _mm256_setzero_si256();
+  const __m256i lane_offsets = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  for (size_t j = 0; j < gallery_count; j += 8) {
+    const size_t block = gallery_count - j < 8 ? gallery_count - j : 8;
+    __m512i fields[8];
+    for (size_t r = 0; r < 8; ++r)
+      fields[r] = r < block ? pair_fields(probe, probe_valid, common_shift,
+                                          gallery_cylinders + (j + r) * BM_MCC_CYLINDER_BYTES)
+                            : _mm512_setzero_si512();
+    const __m512i sums = transposed_sums(fields);
+    const __m256i common = _mm512_cvtepi64_epi32(_mm512_srli_epi64(sums, 48));
+    const __m256 norms = _mm256_add_ps(_mm256_sqrt_ps(field_as_float(sums, 0)), _mm256_sqrt_ps(field_as_float(sums, 16)));
+    const __m256 value =
+        _mm256_sub_ps(_mm256_set1_ps(1.0f), _mm256_div_ps(_mm256_sqrt_ps(field_as_float(sums, 32)), norms));
+    /* common >= minimum, norms != 0 (else value is NaN: fails the > 0 test too) and value > 0. */
+    const __mmask8 keep = (__mmask8)(_mm256_cmpge_epu32_mask(common, minimum) &
+                                     _mm256_cmp_ps_mask(norms, _mm256_setzero_ps(), _CMP_NEQ_OQ) &
+                                     _mm256_cmp_ps_mask(value, _mm256_setzero_ps(), _CMP_GT_OQ));
+    const __m256 result = _mm256_maskz_mov_ps(keep, value);
+    _mm256_mask_storeu_ps(similarity + j, (__mmask8)((1u << block) - 1), result);
+    /* Lanes past the row's end hold 0, which never beats the initial 0. */
+    const __mmask8 better = _mm256_cmp_ps_mask(result, lane_best, _CMP_GT_OQ);
+    lane_best = _mm256_mask_mov_ps(lane_best, better, result);
+    lane_index = _mm256_mask_mov_epi32(lane_index, better,
+                                       _mm256_add_epi32(_mm256_set1_epi32((int)j), lane_offsets));
   }
+  /* The first largest: among the lanes holding the maximum, the lowest index. */
+  float values[8];
+  int32_t indices[8];
+  _mm256_storeu_ps(values, lane_best);
+  _mm256_storeu_si256((__m256i *)indices, lane_index);
+  size_t best = gallery_count;
+  float best_value = 0.0f;
+  for (int lane = 0; lane < 8; ++lane)
+    if (values[lane] > best_value || (values[lane] == best_value && values[lane] > 0.0f && (size_t)indices[lane] < best)) {
+      best_value = values[lane];
+      best = (size_t)indices[lane];
+    }
+  return best;
 }
 #endif

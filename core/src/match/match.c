@@ -11,23 +11,23 @@
 uint32_t bm_prepared_checksum_(const uint8_t *blob, size_t size);
 
 struct bm_probe_s {
-  bm_prepared_view_ view;
+  bm_mcc_probe_ mcc; /* view into blob, and the per-probe constants of the consolidation */
   size_t size;
   uint8_t blob[]; /* the probe's own prepared template */
 };
 
-bm_mcc_count_row_fn_ bm_mcc_count_row_active_(void) {
+bm_mcc_similarity_row_fn_ bm_mcc_similarity_row_active_(void) {
 #if defined(__x86_64__) || defined(__i386__)
   switch (bm_active_isa()) {
     case BM_ISA_AVX512:
-      return bm_mcc_count_row_avx512_;
+      return bm_mcc_similarity_row_avx512_;
     case BM_ISA_AVX2:
-      return bm_mcc_count_row_avx2_;
+      return bm_mcc_similarity_row_avx2_;
     default:
       break;
   }
 #endif
-  return bm_mcc_count_row_scalar_;
+  return bm_mcc_similarity_row_scalar_;
 }
 
 bm_status bm_prepared_view_make_(const void *blob, size_t size, bm_prepared_view_ *view) {
@@ -86,7 +86,8 @@ bm_status bm_probe_create_from_prepared(const void *blob, size_t size, bm_probe 
   if (!probe) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "bm_probe_create: %zu bytes", sizeof *probe + declared);
   memcpy(probe->blob, blob, declared);
   probe->size = declared;
-  status = bm_prepared_view_make_(probe->blob, declared, &probe->view);
+  status = bm_prepared_view_make_(probe->blob, declared, &probe->mcc.view);
+  if (status == BM_OK) status = bm_mcc_probe_init_(&probe->mcc);
   if (status != BM_OK) {
     free(probe);
     return status;
@@ -109,7 +110,11 @@ bm_status bm_probe_create(const bm_template *tpl, bm_probe **out_probe) {
   return status;
 }
 
-void bm_probe_free(bm_probe *probe) { free(probe); }
+void bm_probe_free(bm_probe *probe) {
+  if (!probe) return;
+  bm_mcc_probe_release_(&probe->mcc);
+  free(probe);
+}
 
 bm_status bm_match_one(const bm_probe *probe, const void *blob, size_t size, float *out_score) {
   if (!probe || !out_score)
@@ -117,21 +122,21 @@ bm_status bm_match_one(const bm_probe *probe, const void *blob, size_t size, flo
   bm_prepared_view_ gallery;
   bm_status status = bm_prepared_view_make_(blob, size, &gallery);
   if (status != BM_OK) return status;
-  return bm_mcc_compare_(&probe->view, &gallery, bm_mcc_count_row_active_(), out_score);
+  return bm_mcc_compare_(&probe->mcc, &gallery, bm_mcc_similarity_row_active_(), out_score);
 }
 
 bm_status bm_match_many(const bm_probe *probe, const void *packed, size_t packed_size, const size_t *offsets,
                         size_t count, float *scores) {
   if (!probe || (count && (!packed || !offsets || !scores)))
     return bm_fail_(BM_ERR_INVALID_ARGUMENT, "bm_match_many: probe, packed, offsets or scores is NULL");
-  const bm_mcc_count_row_fn_ row = bm_mcc_count_row_active_();
+  const bm_mcc_similarity_row_fn_ row = bm_mcc_similarity_row_active_();
   for (size_t i = 0; i < count; ++i) {
     if (offsets[i] >= packed_size)
       return bm_fail_(BM_ERR_PREPARED_TRUNCATED, "bm_match_many: template %zu starts at %zu, beyond %zu bytes", i,
                       offsets[i], packed_size);
     bm_prepared_view_ gallery;
     bm_status status = bm_prepared_view_make_((const uint8_t *)packed + offsets[i], packed_size - offsets[i], &gallery);
-    if (status == BM_OK) status = bm_mcc_compare_(&probe->view, &gallery, row, &scores[i]);
+    if (status == BM_OK) status = bm_mcc_compare_(&probe->mcc, &gallery, row, &scores[i]);
     if (status != BM_OK) {
       char message[256];
       snprintf(message, sizeof message, "%s", bm_last_error_message());

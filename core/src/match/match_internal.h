@@ -10,9 +10,13 @@
 #include "biomatch/bm_match.h"
 
 /* Cylinder geometry (Cappelli, Ferrara, Maltoni 2010), lengths in pixels at
- * 500 ppi: radius 70 px = 3.6 mm, 16 x 16 cells, 6 direction layers. */
+ * 500 ppi: radius 70 px = 3.6 mm, 8 x 8 cells (17.5 px = 0.9 mm, about two
+ * ridge periods), 6 direction layers. The paper's 16 x 16 grid samples the
+ * same Gaussian contributions four times as densely; 8 x 8 makes a layer one
+ * 64-bit word, so a cylinder is 7 words and a pair costs 13 popcounts
+ * (docs/matcher.md gives the accuracy of both). */
 #define BM_MCC_RADIUS_PX 70.0
-#define BM_MCC_SECTORS 16
+#define BM_MCC_SECTORS 8
 #define BM_MCC_LAYERS 6
 #define BM_MCC_SIGMA_SPATIAL_PX (28.0 / 3.0)
 #define BM_MCC_SIGMA_DIRECTION_RAD (2.0 * 3.14159265358979323846 / 9.0)
@@ -21,14 +25,15 @@
 #define BM_MCC_MIN_VALID_CELL_FRACTION 0.75
 #define BM_MCC_MIN_NEIGHBOURS 2
 #define BM_MCC_MIN_COMMON_CELL_FRACTION 0.60
-#define BM_MCC_MAX_DIRECTION_DIFFERENCE 1.0 /* of a half turn: no limit, full rotation invariance */
 
 enum {
-  BM_MCC_CELLS = BM_MCC_SECTORS * BM_MCC_SECTORS,      /* 256 cells, one bit each per layer */
-  BM_MCC_LAYER_BYTES = BM_MCC_CELLS / 8,               /* 32 */
-  BM_MCC_CYLINDER_BYTES = BM_MCC_LAYER_BYTES * (1 + BM_MCC_LAYERS), /* validity mask + layers = 224 */
+  BM_MCC_CELLS = BM_MCC_SECTORS * BM_MCC_SECTORS,      /* 64 cells, one bit each per layer */
+  BM_MCC_LAYER_BYTES = BM_MCC_CELLS / 8,               /* 8: one little-endian 64-bit word */
+  BM_MCC_WORDS = 1 + BM_MCC_LAYERS,                    /* validity mask + layers */
+  BM_MCC_CYLINDER_BYTES = BM_MCC_LAYER_BYTES * BM_MCC_WORDS, /* 56 */
   BM_MCC_GEOMETRY_BYTES = 8,
-  BM_PREPARED_VERSION = 1
+  BM_MCC_MAX_LAYER_BITS = BM_MCC_LAYERS * BM_MCC_CELLS, /* 384: the largest popcount of a pair */
+  BM_PREPARED_VERSION = 2
 };
 
 /* "BMMC" */
@@ -41,48 +46,74 @@ enum {
 typedef struct bm_prepared_view_ {
   size_t count;
   const uint8_t *geometry;  /* count records of 8 bytes: x, y (int16 LE, 500 ppi, y up), angle (uint16 LE, 1/65536 turn), type, quality */
-  const uint8_t *cylinders; /* count records of BM_MCC_CYLINDER_BYTES */
+  const uint8_t *cylinders; /* count records of BM_MCC_CYLINDER_BYTES: validity mask word, then one word per layer (bit = cell j * 8 + i) */
 } bm_prepared_view_;
 
 /* Header checks only (no checksum): magic, version, declared size <= size. */
 bm_status bm_prepared_view_make_(const void *blob, size_t size, bm_prepared_view_ *view);
 
-/* Integer popcount results of one cylinder pair, identical on every ISA. */
-typedef struct bm_mcc_counts_ {
-  uint16_t common_cells; /* valid in both cylinders */
-  uint16_t bits_a;       /* set bits of a inside the common cells */
-  uint16_t bits_b;
-  uint16_t bits_differ;  /* bits of a xor b inside the common cells */
-} bm_mcc_counts_;
+/* Local similarity of one probe cylinder with each of `gallery_count`
+ * gallery cylinders (consecutive records, any alignment): with c the cells
+ * valid in both, a and b the layer bits inside c, |x| = popcount,
+ *   similarity = 1 - sqrt|a ^ b| / (sqrt|a| + sqrt|b|)
+ * computed in single precision in exactly this order (IEEE sqrt and
+ * division are correctly rounded, so every tier gives the same bits).
+ * A pair sharing fewer than `minimum_common` cells, with no bits at all,
+ * or with a similarity <= 0 gets 0. Returns the index of the first largest
+ * positive similarity, gallery_count when there is none. */
+typedef size_t (*bm_mcc_similarity_row_fn_)(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
+                                         size_t gallery_count, unsigned minimum_common, float *similarity);
 
-/* Compares one probe cylinder with gallery cylinders gallery[index[i]].
- * Pairs sharing fewer than `minimum_common` valid cells cannot be scored:
- * only their common_cells is computed, the other counts are 0 (on every tier). */
-typedef void (*bm_mcc_count_row_fn_)(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
-                                    const uint8_t *indices, size_t index_count, unsigned minimum_common,
-                                    bm_mcc_counts_ *out);
-
-void bm_mcc_count_row_scalar_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
-                              const uint8_t *indices, size_t index_count, unsigned minimum_common,
-                                    bm_mcc_counts_ *out);
+size_t bm_mcc_similarity_row_scalar_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
+                                   size_t gallery_count, unsigned minimum_common, float *similarity);
 #if defined(__x86_64__) || defined(__i386__)
-void bm_mcc_count_row_avx2_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
-                            const uint8_t *indices, size_t index_count, unsigned minimum_common,
-                                    bm_mcc_counts_ *out);
-void bm_mcc_count_row_avx512_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
-                              const uint8_t *indices, size_t index_count, unsigned minimum_common,
-                                    bm_mcc_counts_ *out);
+size_t bm_mcc_similarity_row_avx2_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
+                                 size_t gallery_count, unsigned minimum_common, float *similarity);
+size_t bm_mcc_similarity_row_avx512_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
+                                   size_t gallery_count, unsigned minimum_common, float *similarity);
 #endif
 
+/* sqrtf(n) for every popcount n a pair can give (square_roots.c). */
+extern const float bm_mcc_square_root_[BM_MCC_MAX_LAYER_BITS + 1];
+
+/* The shared last step of the scalar tiers, from the four popcounts. */
+static inline float bm_mcc_similarity_(unsigned common, unsigned bits_a, unsigned bits_b, unsigned bits_differ,
+                                       unsigned minimum_common) {
+  if (common < minimum_common) return 0.0f;
+  const float norms = bm_mcc_square_root_[bits_a] + bm_mcc_square_root_[bits_b];
+  if (norms == 0.0f) return 0.0f;
+  const float similarity = 1.0f - bm_mcc_square_root_[bits_differ] / norms;
+  return similarity > 0.0f ? similarity : 0.0f;
+}
+
 /* The row kernel of the active instruction-set tier (bm_active_isa()). */
-bm_mcc_count_row_fn_ bm_mcc_count_row_active_(void);
+bm_mcc_similarity_row_fn_ bm_mcc_similarity_row_active_(void);
 
 /* Number of cells whose centre lies inside the cylinder's radius. */
 unsigned bm_mcc_disc_cells_(void);
+/* Common valid cells a pair needs to be compared (60% of the disc). */
+unsigned bm_mcc_minimum_common_cells_(void);
+
+/* Per-probe constants of the consolidation, computed once when the probe is
+ * made so that a comparison only reads them: each minutia's direction as a
+ * unit vector and, for every ordered pair (i, k), the distance between the
+ * two minutiae and the direction of the segment i -> k in i's own frame
+ * (unit vector). */
+typedef struct bm_mcc_probe_ {
+  bm_prepared_view_ view;
+  float *direction;      /* count x 2: cos, sin */
+  float *distance;       /* count x count */
+  float *radial;         /* count x count x 2: cos, sin */
+} bm_mcc_probe_;
+
+/* Fills probe->direction/distance/radial (one heap block, owned by the
+ * caller through probe->direction); view must be set. */
+bm_status bm_mcc_probe_init_(bm_mcc_probe_ *probe);
+void bm_mcc_probe_release_(bm_mcc_probe_ *probe);
 
 /* Whole comparison with an explicit row kernel (tests compare tiers). */
-bm_status bm_mcc_compare_(const bm_prepared_view_ *probe, const bm_prepared_view_ *gallery,
-                          bm_mcc_count_row_fn_ row, float *out_score);
+bm_status bm_mcc_compare_(const bm_mcc_probe_ *probe, const bm_prepared_view_ *gallery,
+                          bm_mcc_similarity_row_fn_ row, float *out_score);
 
 static inline uint16_t bm_load_u16le_(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static inline uint32_t bm_load_u32le_(const uint8_t *p) {

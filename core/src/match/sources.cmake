@@ -1,9 +1,10 @@
 # Fingerprint 1:1 matcher (Minutia Cylinder-Code), docs/matcher.md.
 set(BM_MATCH_SOURCES
   core/src/match/prepare.c
-  core/src/match/cylinder_count_scalar.c
-  core/src/match/cylinder_count_avx2.c
-  core/src/match/cylinder_count_avx512.c
+  core/src/match/cylinder_similarity_scalar.c
+  core/src/match/cylinder_similarity_avx2.c
+  core/src/match/cylinder_similarity_avx512.c
+  core/src/match/square_roots.c
   core/src/match/consolidate.c
   core/src/match/match.c
   core/src/match/calibration.c
