@@ -67,12 +67,14 @@ static size_t find_path(char **sorted, size_t count, const char *path) {
 
 static void print_usage(FILE *out) {
   fprintf(out,
-          "usage: biomatch compare [--threads N] [template reading options] < PAIRS\n"
+          "usage: biomatch compare [--threads N] [--json] [template reading options] < PAIRS\n"
           "Reads lines \"PROBE GALLERY\" (two template paths) from stdin and writes\n"
           "\"PROBE GALLERY SCORE\" lines in the same order. Each file is read and prepared once.\n"
           "  --threads N   threads for preparing and comparing (default 1, at most 256)\n"
+          "  --json        one {\"probe\", \"gallery\", \"score\"} object per line instead\n"
           "Scores are in [0, 1]; 'biomatch verify' turns a false match rate into a threshold.\n"
-          "A pair whose file cannot be read is reported on stderr and the exit status is 1.\n");
+          "A pair whose file cannot be read is reported on stderr.\n"
+          "Exit status: 0 every pair scored, 1 some file unreadable, 2 usage.\n");
 }
 
 int cmd_compare(int argc, char **argv) {
@@ -83,10 +85,15 @@ int cmd_compare(int argc, char **argv) {
   bm_read_options options;
   bm_read_options_init(&options);
   unsigned threads = 1;
+  int json = 0;
   for (int i = 1; i < argc; ++i) {
     const int consumed = cli_parse_read_option(argc, argv, &i, &options);
     if (consumed < 0) return CLI_EXIT_USAGE;
     if (consumed) continue;
+    if (strcmp(argv[i], "--json") == 0) {
+      json = 1;
+      continue;
+    }
     if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
       char *end;
       const long value = strtol(argv[++i], &end, 10);
@@ -150,7 +157,15 @@ int cmd_compare(int argc, char **argv) {
   int exit_code = CLI_EXIT_OK;
   for (size_t i = 0; i < pair_count; ++i) {
     if (w.pair_status[i] == BM_OK) {
-      printf("%s %s %.6f\n", names[2 * i], names[2 * i + 1], w.scores[i]);
+      if (json) {
+        printf("{\"probe\": ");
+        cli_json_string(stdout, names[2 * i]);
+        printf(", \"gallery\": ");
+        cli_json_string(stdout, names[2 * i + 1]);
+        printf(", \"score\": %.6f}\n", w.scores[i]);
+      } else {
+        printf("%s %s %.6f\n", names[2 * i], names[2 * i + 1], w.scores[i]);
+      }
       continue;
     }
     const prepared_file *bad = w.files[w.pairs[i][0]].status != BM_OK ? &w.files[w.pairs[i][0]] : &w.files[w.pairs[i][1]];

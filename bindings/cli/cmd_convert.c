@@ -9,6 +9,7 @@ static void print_usage(FILE *out) {
   fprintf(out,
           "usage: biomatch convert IN OUT --to iso2005|iso2011|ansi378|xyt|bm [--ppi N] [--height N]\n"
           "                        [--width N] [--view N] [--from FORMAT] [--lenient] [--iso-orientation]\n"
+          "                        [--json]\n"
           "Converts a template; the input format is detected from its content.\n"
           "  --ppi N, --width N, --height N  geometry of an xyt input (xyt stores none; ppi defaults to 500,\n"
           "                                  the height is needed for the origin flip). When the template has\n"
@@ -16,7 +17,9 @@ static void print_usage(FILE *out) {
           "  --view N          finger view of a multi-view input (default 0)\n"
           "  --lenient         accept the defects listed in docs/template-formats.md\n"
           "  --iso-orientation xyt (input and output) in ISO orientation: top-left origin, no 180-degree turn\n"
-          "Rounding of each format: docs/template-formats.md.\n");
+          "  --json            print {\"in\", \"out\", \"to\", \"minutia_count\"} once written\n"
+          "Rounding of each format: docs/template-formats.md.\n"
+          "Exit status: 0 written, 1 unreadable input or unwritable output, 2 usage.\n");
 }
 
 int cmd_convert(int argc, char **argv) {
@@ -29,11 +32,14 @@ int cmd_convert(int argc, char **argv) {
   const char *paths[2] = {NULL, NULL};
   int path_count = 0;
   const char *target_name = NULL;
+  int json = 0;
   for (int i = 1; i < argc; ++i) {
     const int consumed = cli_parse_read_option(argc, argv, &i, &options);
     if (consumed < 0) return CLI_EXIT_USAGE;
     if (consumed) continue;
-    if (strcmp(argv[i], "--to") == 0) {
+    if (strcmp(argv[i], "--json") == 0) {
+      json = 1;
+    } else if (strcmp(argv[i], "--to") == 0) {
       if (i + 1 >= argc) {
         fprintf(stderr, "biomatch convert: --to needs a format\n");
         return CLI_EXIT_USAGE;
@@ -69,7 +75,15 @@ int cmd_convert(int argc, char **argv) {
     status = bm_template_set_image(tpl, width, options.xyt_height, ppi_x, ppi_y);
   if (status == BM_OK)
     status = bm_template_write_file(tpl, target, options.flags & BM_XYT_ISO_ORIENTATION, paths[1]);
+  const size_t minutiae = bm_template_minutia_count(tpl);
   bm_template_free(tpl);
   if (status != BM_OK) return cli_report_error(paths[1], status);
+  if (json) {
+    printf("{\"in\": ");
+    cli_json_string(stdout, paths[0]);
+    printf(", \"out\": ");
+    cli_json_string(stdout, paths[1]);
+    printf(", \"to\": \"%s\", \"minutia_count\": %zu}\n", bm_template_format_name(target), minutiae);
+  }
   return CLI_EXIT_OK;
 }

@@ -172,7 +172,8 @@ static void print_usage(FILE *out) {
           "Prints the format, header fields and minutiae count of a template file\n"
           "(with --json, every minutia too; layout in docs/cli.md).\n"
           "The format is detected from the content; --from forces it.\n"
-          "xyt input needs --height (origin flip) unless --iso-orientation; --ppi defaults to 500.\n");
+          "xyt input needs --height (origin flip) unless --iso-orientation; --ppi defaults to 500.\n"
+          "Exit status: 0 done, 1 unreadable or invalid file (one line on stderr), 2 usage.\n");
 }
 
 int cmd_info(int argc, char **argv) {

@@ -10,9 +10,10 @@ enum { VERIFY_EXIT_NON_MATCH = 3 };
 
 static void print_usage(FILE *out) {
   fprintf(out,
-          "usage: biomatch verify A B [--fmr R] [template reading options]\n"
+          "usage: biomatch verify A B [--fmr R] [--json] [template reading options]\n"
           "Compares templates A and B and prints the score, the threshold for the target false\n"
           "match rate R (1e-6 <= R < 1, default 1e-4) and the decision.\n"
+          "  --json   {\"a\", \"b\", \"score\", \"threshold\", \"fmr\", \"estimated_fmr\", \"decision\"}\n"
           "Exit status: 0 match, 3 non-match, 1 error, 2 usage.\n");
 }
 
@@ -32,11 +33,14 @@ int cmd_verify(int argc, char **argv) {
   const char *paths[2] = {NULL, NULL};
   int path_count = 0;
   double fmr = 1e-4;
+  int json = 0;
   for (int i = 1; i < argc; ++i) {
     const int consumed = cli_parse_read_option(argc, argv, &i, &options);
     if (consumed < 0) return CLI_EXIT_USAGE;
     if (consumed) continue;
-    if (strcmp(argv[i], "--fmr") == 0 && i + 1 < argc) {
+    if (strcmp(argv[i], "--json") == 0) {
+      json = 1;
+    } else if (strcmp(argv[i], "--fmr") == 0 && i + 1 < argc) {
       char *end;
       fmr = strtod(argv[++i], &end);
       if (*end) {
@@ -71,7 +75,16 @@ int cmd_verify(int argc, char **argv) {
   bm_template_free(b);
   if (status != BM_OK) return cli_report_error("verify", status);
   const int match = score >= threshold;
-  printf("score %.6f\nthreshold %.6f (estimated FMR %g)\ndecision %s\n", score, threshold, fmr,
-         match ? "match" : "non-match");
+  if (json) {
+    printf("{\"a\": ");
+    cli_json_string(stdout, paths[0]);
+    printf(", \"b\": ");
+    cli_json_string(stdout, paths[1]);
+    printf(", \"score\": %.6f, \"threshold\": %.6f, \"fmr\": %g, \"estimated_fmr\": %.6g, \"decision\": \"%s\"}\n",
+           score, threshold, fmr, bm_match_score_to_fmr(score), match ? "match" : "non-match");
+  } else {
+    printf("score %.6f\nthreshold %.6f (estimated FMR %g)\ndecision %s\n", score, threshold, fmr,
+           match ? "match" : "non-match");
+  }
   return match ? CLI_EXIT_OK : VERIFY_EXIT_NON_MATCH;
 }
