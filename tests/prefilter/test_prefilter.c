@@ -456,6 +456,39 @@ START_TEST(test_bad_input) {
 }
 END_TEST
 
+START_TEST(test_extreme_templates) {
+  /* Whatever a valid template holds (coordinates up to 65535 at 50 ppi,
+   * stacked duplicates, 255 minutiae, collinear points), encoding succeeds
+   * with a consistent trailer and the code scans against itself. */
+  rng_state = 4242;
+  uint8_t *code = aligned_alloc(BM_PREFILTER_CODE_ALIGNMENT, code_bytes());
+  for (int round = 0; round < 40; ++round) {
+    bm_template *tpl = NULL;
+    ck_assert_int_eq(bm_template_create(&tpl), BM_OK);
+    const double ppi = round % 4 == 0 ? 50 : round % 4 == 1 ? 5000 : 200 + (double)(next_random() % 1000);
+    ck_assert_int_eq(bm_template_set_image(tpl, 0, 0, ppi, ppi), BM_OK);
+    const size_t count = round % 5 == 0 ? BM_MAX_MINUTIAE : 1 + next_random() % BM_MAX_MINUTIAE;
+    bm_minutia m[BM_MAX_MINUTIAE];
+    for (size_t i = 0; i < count; ++i) {
+      const int shape = round % 3;
+      const uint16_t x = shape == 0 ? (uint16_t)next_random() : shape == 1 ? 1000 : (uint16_t)(i * 7);
+      const uint16_t y = shape == 0 ? (uint16_t)next_random() : shape == 1 ? 1000 : 500; /* random, stacked, collinear */
+      m[i] = (bm_minutia){x, y, (float)(next_random() % 36000) / 100.0f, (uint8_t)(next_random() % 3), 50, {0, 0}};
+    }
+    ck_assert_int_eq(bm_template_set_minutiae(tpl, m, count), BM_OK);
+    ck_assert_int_eq(bm_prefilter_encode_(tpl, code), BM_OK);
+    unsigned ones = 0;
+    for (size_t i = 0; i < BM_PREFILTER_FEATURE_BYTES; ++i) ones += (unsigned)__builtin_popcount(code[i]);
+    ck_assert_uint_eq(bm_prefilter_code_ones_(code), ones);
+    uint32_t self = 0;
+    ck_assert_int_eq(bm_prefilter_scan_(code, code, 1, &self), BM_OK);
+    if (ones > 0 && ones < BM_PREFILTER_FEATURE_BITS) ck_assert_uint_gt(self, 0);
+    bm_template_free(tpl);
+  }
+  free(code);
+}
+END_TEST
+
 static Suite *prefilter_suite(void) {
   Suite *suite = suite_create("prefilter");
   TCase *tc = tcase_create("core");
@@ -472,6 +505,7 @@ static Suite *prefilter_suite(void) {
   tcase_add_test(tc, test_select_matches_sorting);
   tcase_add_test(tc, test_select_count);
   tcase_add_test(tc, test_bad_input);
+  tcase_add_test(tc, test_extreme_templates);
   suite_add_tcase(suite, tc);
   return suite;
 }
