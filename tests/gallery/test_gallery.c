@@ -467,6 +467,27 @@ START_TEST(test_cascade) {
 }
 END_TEST
 
+static int descending_u32(const void *a, const void *b) {
+  const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The cascade's cut: the k-th largest similarity, against a sort, on
+ * random arrays with few and many distinct values (ties at the cut). */
+START_TEST(test_cascade_selection) {
+  unsigned seed = 7;
+  uint32_t values[300], sorted[300];
+  for (int trial = 0; trial < 5000; ++trial) {
+    const size_t n = 1 + (size_t)rand_r(&seed) % 300;
+    const unsigned distinct = trial % 3 == 0 ? 3u : 100000u;
+    for (size_t i = 0; i < n; ++i) values[i] = sorted[i] = (uint32_t)rand_r(&seed) % distinct;
+    const size_t k = 1 + (size_t)rand_r(&seed) % n;
+    qsort(sorted, n, sizeof *sorted, descending_u32);
+    ck_assert_uint_eq(bm_cascade_kth_largest_(values, n, k), sorted[k - 1]);
+  }
+}
+END_TEST
+
 static int count_progress(void *context, uint64_t done, uint64_t total) {
   uint64_t *calls = context;
   ck_assert_uint_le(done, total);
@@ -668,6 +689,7 @@ int main(void) {
   tcase_add_test(tc, test_faces_every_storage);
   tcase_add_test(tc, test_face_and_fingers_fuse);
   tcase_add_test(tc, test_cascade);
+  tcase_add_test(tc, test_cascade_selection);
   tcase_add_test(tc, test_dedup);
   tcase_add_test(tc, test_persistence_round_trip);
   tcase_add_test(tc, test_damaged_log_is_reported);

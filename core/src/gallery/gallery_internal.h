@@ -163,6 +163,9 @@ bm_status bm_cascade_encode_(const bm_template *tpl, uint8_t *code);
 /* Scores a probe code against `count` codes stored back to back. */
 bm_status bm_cascade_scan_(const uint8_t *probe_code, const uint8_t *codes, size_t count, uint32_t *similarities);
 
+/* The k-th largest (1 <= k <= n) of values[0..n), which it reorders. */
+uint32_t bm_cascade_kth_largest_(uint32_t *values, size_t n, size_t k);
+
 /* ------------------------------------------------------------- persistence */
 
 enum {

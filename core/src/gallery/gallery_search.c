@@ -249,9 +249,32 @@ static int eligible(const bm_shard_ *shard, size_t f, unsigned p) {
   return shard->records[shard->finger_records[f]].live && (p == 0 || shard->finger_positions[f] == p);
 }
 
-static int compare_u32_descending(const void *a, const void *b) {
-  const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? 1 : x > y ? -1 : 0;
+/* The k-th largest (k >= 1) of values[0..n), reordering them: Hoare's
+ * selection with a middle pivot, linear on average (a sort of a million
+ * similarities per probe finger would cost more than the scan). */
+uint32_t bm_cascade_kth_largest_(uint32_t *values, size_t n, size_t k) {
+  size_t lo = 0, hi = n - 1;
+  const size_t target = k - 1; /* index in descending order */
+  while (lo < hi) {
+    const uint32_t pivot = values[lo + (hi - lo) / 2];
+    size_t i = lo, j = hi;
+    while (i <= j) {
+      while (values[i] > pivot) ++i;
+      while (values[j] < pivot) --j;
+      if (i <= j) {
+        const uint32_t swap = values[i];
+        values[i] = values[j];
+        values[j] = swap;
+        ++i;
+        if (j == 0) break;
+        --j;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return values[target];
+  }
+  return values[target];
 }
 
 /* Marks in selected[s][f] (bit p) the fingers the cascade keeps for each
@@ -300,8 +323,7 @@ static bm_status cascade_select(const bm_gallery *g, const bm_gallery_probe *pro
     size_t keep = (size_t)ceil(penetration * (double)eligible_count);
     if (keep < 1) keep = 1;
     if (keep > eligible_count) keep = eligible_count;
-    qsort(all, eligible_count, sizeof *all, compare_u32_descending);
-    const uint32_t cut = all[keep - 1];
+    const uint32_t cut = bm_cascade_kth_largest_(all, eligible_count, keep);
     free(all);
     for (uint32_t s = 0; s < g->shard_count; ++s)
       for (size_t f = 0; f < g->shards[s].finger_count; ++f)

@@ -1,0 +1,274 @@
+/* Scale figure of the gallery (issue 6): a gallery of N one-finger records
+ * of SYNTHETIC templates (bench/gallery/synthetic_minutiae.c) with the real
+ * FVC2002 DB1/DB2 impressions planted as mates, held in memory and on disk.
+ *
+ *   bm_eval_gallery_scale DATA_DIR DIRECTORY [--records N] [--distinct D]
+ *       [--shards S] [--threads T] [--exhaustive-probes P]
+ *       [--penetrations 0.01,0.02,0.05,0.1,0.2]
+ *
+ * DATA_DIR holds fvc2002_db1_b and fvc2002_db2_b; DIRECTORY receives the
+ * gallery (log, snapshot), removed first. Preparing a template costs
+ * milliseconds, so D distinct synthetic templates (default 100,000) are
+ * prepared once and record i gets template i mod D: with N > D each
+ * synthetic template appears N / D times under different ids (latency and
+ * memory are those of N templates; impostor diversity is that of D).
+ *
+ * Steps and figures:
+ *  1. enrol N + 20 records (deferred sync, one sync per 4,096 records):
+ *     enrolments/s with the templates already prepared;
+ *  2. memory per template (bm_gallery_get_stats total_bytes / fingers);
+ *  3. checkpoint (snapshot of the whole gallery), close, reopen: load time;
+ *  4. probes: impressions 2..8 of each planted FVC finger (140), each a
+ *     one-finger probe at position 1; the first P (spread over both sets)
+ *     are searched exhaustively, every probe at each penetration: rank-1
+ *     hit rate, latency p50/p95/p99 (wall) and CPU seconds per search.
+ */
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "biomatch/biomatch.h"
+#include "biomatch/bm_gallery.h"
+#include "gallery/gallery_internal.h"
+#include "synthetic_minutiae.h"
+
+static double wall_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+static double cpu_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static void must(bm_status status, const char *what) {
+  if (status != BM_OK) {
+    fprintf(stderr, "bm_eval_gallery_scale: %s: %s %s\n", what, bm_error_name(status), bm_last_error_message());
+    exit(1);
+  }
+}
+
+typedef struct prepared_template {
+  uint8_t *blob, *code;
+  size_t size;
+} prepared_template;
+
+static int compare_double(const void *a, const void *b) {
+  const double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static double percentile(double *values, size_t n, double p) {
+  if (!n) return NAN;
+  qsort(values, n, sizeof *values, compare_double);
+  size_t i = (size_t)ceil(p * (double)n) - 1;
+  if (i >= n) i = n - 1;
+  return values[i];
+}
+
+typedef struct probe_case {
+  bm_gallery_probe *probe;
+  char mate[32];
+} probe_case;
+
+/* Searches every probe in [0, count) at `penetration`; prints one line. */
+static void run_searches(bm_gallery *g, probe_case *probes, size_t count, double penetration, unsigned threads) {
+  double *latencies = malloc(count * sizeof *latencies);
+  size_t hits = 0;
+  double cpu = 0;
+  uint64_t comparisons = 0;
+  for (size_t i = 0; i < count; ++i) {
+    bm_gallery_search_params params;
+    bm_gallery_search_params_init(&params);
+    params.penetration = penetration;
+    params.threads = threads;
+    params.top_k = 10;
+    bm_gallery_result *result = NULL;
+    const double w0 = wall_now(), c0 = cpu_now();
+    must(bm_gallery_identify(g, probes[i].probe, &params, &result), "identify");
+    latencies[i] = wall_now() - w0;
+    cpu += cpu_now() - c0;
+    comparisons += bm_gallery_result_comparisons(result);
+    hits += bm_gallery_result_count(result) && strcmp(bm_gallery_result_id(result, 0), probes[i].mate) == 0;
+    bm_gallery_result_free(result);
+  }
+  printf("penetration %-6g probes %3zu  rank-1 %5.1f%% (%zu)  latency p50 %8.1f ms  p95 %8.1f ms  p99 %8.1f ms  "
+         "CPU %8.1f ms/search  comparisons/search %.0f\n",
+         penetration, count, 100.0 * (double)hits / (double)count, hits, 1e3 * percentile(latencies, count, 0.5),
+         1e3 * percentile(latencies, count, 0.95), 1e3 * percentile(latencies, count, 0.99), 1e3 * cpu / (double)count,
+         (double)comparisons / (double)count);
+  fflush(stdout);
+  free(latencies);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: %s DATA_DIR DIRECTORY [--records N] [--distinct D] [--shards S] [--threads T] "
+                    "[--exhaustive-probes P] [--penetrations a,b,...]\n", argv[0]);
+    return 2;
+  }
+  const char *data = argv[1], *directory = argv[2];
+  size_t records = 1000000, distinct = 100000, exhaustive_probes = 20;
+  unsigned shards = 16, threads = 2;
+  const char *penetrations = "0.01,0.02,0.05,0.1,0.2";
+  for (int i = 3; i + 1 < argc; i += 2) {
+    if (!strcmp(argv[i], "--records")) records = strtoull(argv[i + 1], NULL, 10);
+    else if (!strcmp(argv[i], "--distinct")) distinct = strtoull(argv[i + 1], NULL, 10);
+    else if (!strcmp(argv[i], "--shards")) shards = (unsigned)strtoul(argv[i + 1], NULL, 10);
+    else if (!strcmp(argv[i], "--threads")) threads = (unsigned)strtoul(argv[i + 1], NULL, 10);
+    else if (!strcmp(argv[i], "--exhaustive-probes")) exhaustive_probes = strtoull(argv[i + 1], NULL, 10);
+    else if (!strcmp(argv[i], "--penetrations")) penetrations = argv[i + 1];
+    else {
+      fprintf(stderr, "unknown option %s\n", argv[i]);
+      return 2;
+    }
+  }
+  if (distinct > records) distinct = records;
+  printf("SYNTHETIC gallery: %zu one-finger records from %zu distinct synthetic templates, + 20 planted FVC2002 "
+         "fingers; %u shards, %u threads, ISA %s\n",
+         records, distinct, shards, threads, bm_isa_name(bm_active_isa()));
+
+  /* 1. distinct synthetic templates, prepared in parallel */
+  double w0 = wall_now(), c0 = cpu_now();
+  prepared_template *pool = calloc(distinct, sizeof *pool);
+  const size_t code_bytes = bm_cascade_code_bytes_();
+  int failed = 0;
+#pragma omp parallel for schedule(dynamic, 256) num_threads((int)threads) reduction(| : failed)
+  for (size_t i = 0; i < distinct; ++i) {
+    bm_template *tpl = NULL;
+    uint8_t buffer[BM_PREPARED_MAX_BYTES];
+    size_t size = 0;
+    if (bm_synth_template(i, 0, 1, &tpl) != BM_OK || bm_prepare_template(tpl, buffer, sizeof buffer, &size) != BM_OK) {
+      failed |= 1;
+    } else {
+      pool[i].blob = malloc(size);
+      memcpy(pool[i].blob, buffer, size);
+      pool[i].size = size;
+      if (code_bytes) {
+        pool[i].code = malloc(code_bytes);
+        failed |= bm_cascade_encode_(tpl, pool[i].code) != BM_OK;
+      }
+    }
+    bm_template_free(tpl);
+  }
+  if (failed) must(BM_ERR_INTERNAL, "preparing synthetic templates");
+  size_t blob_total = 0;
+  for (size_t i = 0; i < distinct; ++i) blob_total += pool[i].size;
+  printf("prepared %zu synthetic templates in %.1f s wall, %.1f s CPU (%.2f ms CPU each), mean blob %.0f bytes\n",
+         distinct, wall_now() - w0, cpu_now() - c0, 1e3 * (cpu_now() - c0) / (double)distinct,
+         (double)blob_total / (double)distinct);
+
+  /* 2. enrol into a persistent gallery */
+  char command[4200];
+  snprintf(command, sizeof command, "rm -rf '%s'", directory);
+  if (system(command) != 0) return 1;
+  bm_gallery_options options;
+  bm_gallery_options_init(&options);
+  options.shard_count = shards;
+  options.sync = BM_GALLERY_SYNC_DEFERRED;
+  bm_gallery *g = NULL;
+  must(bm_gallery_open(directory, &options, &g), "open");
+  w0 = wall_now();
+  c0 = cpu_now();
+  for (size_t i = 0; i < records; ++i) {
+    char id[32];
+    snprintf(id, sizeof id, "syn-%08zu", i);
+    bm_gallery_record *r = NULL;
+    must(bm_gallery_record_create(id, &r), "record");
+    const prepared_template *t = &pool[i % distinct];
+    must(bm_gallery_record_set_prepared_(r, 1, t->blob, t->size, t->code), "set prepared");
+    must(bm_gallery_enroll(g, r, BM_GALLERY_INSERT, NULL), "enrol");
+    bm_gallery_record_free(r);
+    if ((i + 1) % 4096 == 0) must(bm_gallery_sync(g), "sync");
+  }
+  must(bm_gallery_sync(g), "sync");
+  const double enrol_wall = wall_now() - w0, enrol_cpu = cpu_now() - c0;
+  printf("enrolled %zu prepared records in %.1f s wall (%.0f records/s), %.1f s CPU; log with one fdatasync per 4096\n",
+         records, enrol_wall, (double)records / enrol_wall, enrol_cpu);
+
+  /* planted FVC mates: impression 1 enrolled, 2..8 are probes */
+  probe_case *probes = calloc(140, sizeof *probes);
+  size_t probe_count = 0;
+  const char *sets[2] = {"fvc2002_db1_b", "fvc2002_db2_b"};
+  for (int s = 0; s < 2; ++s)
+    for (int f = 101; f <= 110; ++f) {
+      char path[4200], id[32];
+      snprintf(path, sizeof path, "%s/%s/%d_1.iso", data, sets[s], f);
+      bm_template *tpl = NULL;
+      must(bm_template_read_file(path, &tpl), path);
+      snprintf(id, sizeof id, "fvc-db%d-%d", s + 1, f);
+      bm_gallery_record *r = NULL;
+      must(bm_gallery_record_create(id, &r), "record");
+      must(bm_gallery_record_set_finger(r, 1, tpl), "set finger");
+      must(bm_gallery_enroll(g, r, BM_GALLERY_INSERT, NULL), "enrol FVC");
+      bm_gallery_record_free(r);
+      bm_template_free(tpl);
+      for (int impression = 2; impression <= 8; ++impression) {
+        snprintf(path, sizeof path, "%s/%s/%d_%d.iso", data, sets[s], f, impression);
+        must(bm_template_read_file(path, &tpl), path);
+        probe_case *p = &probes[probe_count++];
+        snprintf(p->mate, sizeof p->mate, "%s", id);
+        must(bm_gallery_probe_create(&p->probe), "probe");
+        must(bm_gallery_probe_add_finger(p->probe, 1, tpl), "probe finger");
+        bm_template_free(tpl);
+      }
+    }
+  must(bm_gallery_sync(g), "sync");
+  /* order probes so that any prefix mixes both sets and all impressions */
+  for (size_t i = 0; i < probe_count; ++i) {
+    const size_t j = (i * 53) % probe_count; /* 53 is prime to 140 */
+    const probe_case swap = probes[i];
+    probes[i] = probes[j];
+    probes[j] = swap;
+  }
+
+  bm_gallery_stats stats;
+  must(bm_gallery_get_stats(g, &stats), "stats");
+  printf("memory: %llu fingers, %.0f bytes per template in total (%.0f prepared template, %.0f prefilter code, rest "
+         "index and record tables); %.2f GB\n",
+         (unsigned long long)stats.fingers, (double)stats.total_bytes / (double)stats.fingers,
+         (double)stats.prepared_bytes / (double)stats.fingers, (double)stats.prefilter_bytes / (double)stats.fingers,
+         (double)stats.total_bytes / 1e9);
+
+  /* 3. snapshot, reopen */
+  w0 = wall_now();
+  must(bm_gallery_checkpoint(g), "checkpoint");
+  printf("checkpoint (snapshot of the whole gallery): %.1f s\n", wall_now() - w0);
+  bm_gallery_close(g);
+  w0 = wall_now();
+  c0 = cpu_now();
+  must(bm_gallery_open(directory, NULL, &g), "reopen");
+  const double load_wall = wall_now() - w0, load_cpu = cpu_now() - c0;
+  must(bm_gallery_get_stats(g, &stats), "stats");
+  snprintf(command, sizeof command, "du -sb '%s'", directory);
+  printf("reopen (snapshot load by mmap with CRC check, records rebuilt into shards): %.1f s wall, %.1f s CPU for %llu "
+         "records; directory size: ",
+         load_wall, load_cpu, (unsigned long long)stats.records);
+  fflush(stdout);
+  if (system(command) != 0) printf("?\n");
+
+  /* 4. searches */
+  if (exhaustive_probes > probe_count) exhaustive_probes = probe_count;
+  if (exhaustive_probes) run_searches(g, probes, exhaustive_probes, 1.0, threads);
+  for (const char *p = penetrations; p && *p;) {
+    const double penetration = strtod(p, NULL);
+    run_searches(g, probes, exhaustive_probes, penetration, threads);
+    if (exhaustive_probes < probe_count) run_searches(g, probes, probe_count, penetration, threads);
+    p = strchr(p, ',');
+    if (p) ++p;
+  }
+  for (size_t i = 0; i < probe_count; ++i) bm_gallery_probe_free(probes[i].probe);
+  free(probes);
+  bm_gallery_close(g);
+  for (size_t i = 0; i < distinct; ++i) {
+    free(pool[i].blob);
+    free(pool[i].code);
+  }
+  free(pool);
+  return 0;
+}
