@@ -295,9 +295,11 @@ static void random_code(uint8_t *code, unsigned density_percent) {
 }
 
 START_TEST(test_scan_tiers_match_reference) {
-  /* 2,053 rows: two full blocks of the scan and an odd remainder. The
-   * probe sits at an odd address (it may), the rows on 8 bytes only. */
-  const size_t rows = 2053, bytes = code_bytes();
+  /* 9,223 rows: full blocks of the scan and an odd remainder, enough for
+   * the tabulated path (8,192 rows and more); the split calls below take
+   * the inline path for the first 1,000. The probe sits at an odd address
+   * (it may), the rows on 8 bytes only. */
+  const size_t rows = 9223, bytes = code_bytes();
   uint8_t *codes = malloc(rows * bytes + 8);
   uint8_t *probe_buffer = malloc(bytes + 3);
   ck_assert_ptr_nonnull(codes);
