@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# biomatch demo on synthetic data only (the shared data folder is hidden
+# with --data): it finishes, finds every planted duplicate and mated probe,
+# accepts no non-mated probe, and writes its three pictures.
+#   test_cli_demo.sh BIOMATCH_EXECUTABLE DATA_DIR
+set -euo pipefail
+cli=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$cli" demo --persons 60 --threads 2 --out "$work/out" --data "$work/no-data" --json >"$work/demo.json" ||
+  fail "demo exits non-zero"
+python3 - "$work/demo.json" "$work/out" <<'PY'
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+assert d["real_data"] is False and d["gallery"]["records"] == 65, d["gallery"]
+for kind in ("one_finger", "two_fingers", "face", "fingers_and_face"):
+    t = d["identify"][kind]
+    assert t["rank1"] == t["mated"] == 25, (kind, t)
+    assert t["false_accepts"] == 0, (kind, t)
+assert d["latent"]["candidates"][0]["id"] == d["latent"]["expected"], d["latent"]
+assert d["dedup"]["planted_found"] == d["dedup"]["planted"] == 5, d["dedup"]
+for name in ("minutiae.png", "match.png", "det.png"):
+    with open(os.path.join(sys.argv[2], name), "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n", name
+PY
+echo "demo: synthetic run checked"
