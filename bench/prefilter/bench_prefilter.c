@@ -11,7 +11,7 @@
  *
  *   build/bench/prefilter/bm_bench_prefilter [DATA_DIR] --benchmark_repetitions=5 \
  *       --benchmark_out=prefilter.json --benchmark_out_format=json
- *   python3 bench/kernel_ratios.py prefilter.json     # GB/s and ratio to the read reference
+ *   python3 bench/prefilter/prefilter_ratios.py prefilter.json   # wall and CPU ratios to the read
  *
  * With DATA_DIR (the shared data folder), encoding is timed on the
  * FVC2002 DB1 B ISO templates. */
