@@ -38,17 +38,23 @@ uint32_t bm_prefilter_code_version_(void);
 /* Writes the code of `tpl` (any resolution: coordinates are normalised to
  * 500 ppi like the matcher) to code[0 .. bm_prefilter_code_bytes_()).
  * Errors: BM_ERR_INVALID_ARGUMENT (NULL), BM_ERR_NO_MINUTIAE (empty
- * template; nothing is written). A template with too few minutiae to form
- * a feature gives a valid code that scores 0 against everything. */
+ * template), BM_ERR_ZERO_RESOLUTION; on error nothing is written. A
+ * template with too few minutiae to form a feature gives a valid code that
+ * scores 0 against everything. The code does not depend on the order of
+ * the minutiae in the record. */
 bm_status bm_prefilter_encode_(const bm_template *tpl, uint8_t *code);
 
 /* Scores one probe code against `count` codes stored back to back at
  * `codes` (stride bm_prefilter_code_bytes_()): similarities[i] is the
- * score of codes + i * stride; higher means more alike, 0 means nothing in
- * common. Scores are comparable within one probe's scan (and any split of
- * it into several calls), not between different probes. Identical on every
- * instruction-set tier. Errors: BM_ERR_INVALID_ARGUMENT (NULL with
- * count > 0, `codes` not 8-byte aligned). */
+ * score of codes + i * stride; higher means more alike, 0 means no
+ * agreement beyond chance. Scores are comparable within one probe's scan
+ * (and any split of it into several calls), not between different probes,
+ * and not symmetric: scoring a against b and b against a can differ (the
+ * chance correction uses the row's bit count), so deduplication should
+ * scan with each record's own code as the probe or take the larger of the
+ * two. Identical on every instruction-set tier. Errors:
+ * BM_ERR_INVALID_ARGUMENT (NULL with count > 0, `codes` not 8-byte
+ * aligned). */
 bm_status bm_prefilter_scan_(const uint8_t *probe_code, const uint8_t *codes, size_t count,
                              uint32_t *similarities);
 
@@ -62,8 +68,9 @@ size_t bm_prefilter_select_count_(size_t count, double penetration);
  * never depends on thread or shard counts) and writes their indices to
  * `indices` in ascending index order (the order a gallery walks its
  * shard). `indices` must hold that many entries; *out_count receives it.
- * count must be below 2^32. Errors: BM_ERR_INVALID_ARGUMENT (NULL,
- * penetration not in (0, 1], count too large), BM_ERR_OUT_OF_MEMORY. */
+ * count must be below 2^32. Linear time, no allocation. Errors:
+ * BM_ERR_INVALID_ARGUMENT (NULL, penetration not in (0, 1], count too
+ * large). */
 bm_status bm_prefilter_select_(const uint32_t *similarities, size_t count, double penetration,
                                uint32_t *indices, size_t *out_count);
 
