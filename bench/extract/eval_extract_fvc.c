@@ -4,12 +4,17 @@
  * fingers). Prints EER, FNMR at FMR 1%, 0.1% and 0, and the extraction
  * time per image.
  *
- *   build/bench/extract/bm_eval_extract_fvc ../shared/data/fvc2002_db1_b/png [more folders]
+ *   build/bench/extract/bm_eval_extract_fvc [--details] ../shared/data/fvc2002_db1_b/png [more folders]
+ *
+ * --details also lists the minutia count of every image, the ten weakest
+ * genuine pairs and the five strongest impostor pairs, which say which
+ * images to look at with `biomatch extract IMAGE --overlay OUT.png`.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "biomatch/biomatch.h"
@@ -56,7 +61,25 @@ static double equal_error_rate(const float *genuine, size_t gn, const float *imp
   return best;
 }
 
-static int evaluate(const char *folder) {
+typedef struct scored_pair {
+  float score;
+  int a, b;
+} scored_pair;
+
+static int compare_pair(const void *x, const void *y) {
+  const float a = ((const scored_pair *)x)->score, b = ((const scored_pair *)y)->score;
+  return (a > b) - (a < b);
+}
+
+static void print_pairs(const char *title, const scored_pair *pairs, size_t count) {
+  printf("  %s:", title);
+  for (size_t i = 0; i < count; ++i)
+    printf(" %d_%d/%d_%d %.3f", 101 + pairs[i].a / IMPRESSIONS, 1 + pairs[i].a % IMPRESSIONS,
+           101 + pairs[i].b / IMPRESSIONS, 1 + pairs[i].b % IMPRESSIONS, pairs[i].score);
+  printf("\n");
+}
+
+static int evaluate(const char *folder, int details) {
   bm_template *templates[IMAGES] = {0};
   double extract_seconds = 0;
   size_t minutiae = 0;
@@ -90,6 +113,7 @@ static int evaluate(const char *folder) {
     }
   }
   float genuine[FINGERS * IMPRESSIONS * (IMPRESSIONS - 1) / 2], impostor[IMAGES * (IMAGES - 1) / 2];
+  scored_pair genuine_pairs[sizeof genuine / sizeof *genuine], impostor_pairs[sizeof impostor / sizeof *impostor];
   size_t gn = 0, in = 0;
   for (int a = 0; a < IMAGES; ++a)
     for (int b = a + 1; b < IMAGES; ++b) {
@@ -98,10 +122,13 @@ static int evaluate(const char *folder) {
         fprintf(stderr, "match %d/%d: %s\n", a, b, bm_last_error_message());
         return 1;
       }
-      if (a / IMPRESSIONS == b / IMPRESSIONS)
+      if (a / IMPRESSIONS == b / IMPRESSIONS) {
+        genuine_pairs[gn] = (scored_pair){score, a, b};
         genuine[gn++] = score;
-      else
+      } else {
+        impostor_pairs[in] = (scored_pair){score, a, b};
         impostor[in++] = score;
+      }
     }
   qsort(genuine, gn, sizeof *genuine, compare_float);
   qsort(impostor, in, sizeof *impostor, compare_float);
@@ -110,6 +137,16 @@ static int evaluate(const char *folder) {
   printf("  EER %.2f%%  FNMR@FMR1%% %.2f%%  FNMR@FMR0.1%% %.2f%%  FNMR@FMR0 %.2f%%\n",
          100 * equal_error_rate(genuine, gn, impostor, in), 100 * fnmr_at_fmr(genuine, gn, impostor, in, 0.01),
          100 * fnmr_at_fmr(genuine, gn, impostor, in, 0.001), 100 * fnmr_at_fmr(genuine, gn, impostor, in, 0.0));
+  if (details) {
+    printf("  minutiae:");
+    for (int i = 0; i < IMAGES; ++i)
+      printf("%s%zu", i % IMPRESSIONS ? " " : (i ? " | " : " "), bm_template_minutia_count(templates[i]));
+    printf("\n");
+    qsort(genuine_pairs, gn, sizeof *genuine_pairs, compare_pair);
+    qsort(impostor_pairs, in, sizeof *impostor_pairs, compare_pair);
+    print_pairs("weakest genuine", genuine_pairs, 10);
+    print_pairs("strongest impostor", impostor_pairs + in - 5, 5);
+  }
   for (int i = 0; i < IMAGES; ++i) {
     bm_template_free(templates[i]);
     bm_probe_free(probes[i]);
@@ -119,11 +156,16 @@ static int evaluate(const char *folder) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    fprintf(stderr, "usage: bm_eval_extract_fvc FOLDER_OF_PNG [...]\n");
+  int first = 1, details = 0;
+  if (argc > 1 && strcmp(argv[1], "--details") == 0) {
+    details = 1;
+    first = 2;
+  }
+  if (argc <= first) {
+    fprintf(stderr, "usage: bm_eval_extract_fvc [--details] FOLDER_OF_PNG [...]\n");
     return 2;
   }
   int failures = 0;
-  for (int i = 1; i < argc; ++i) failures += evaluate(argv[i]);
+  for (int i = first; i < argc; ++i) failures += evaluate(argv[i], details);
   return failures ? 1 : 0;
 }

@@ -98,6 +98,7 @@ bm_status bm_extract_ex(const bm_image *image, bm_template **out_template, bm_im
   bm_status status = bm_resample_to_work_(image, &work);
   if (status == BM_OK) status = bm_ridge_field_compute_(&work, &field);
   if (status == BM_OK) status = bm_ridge_field_check_fingerprint_(&field);
+  if (status == BM_OK) status = bm_ridge_frequency_compute_(&work, &field);
   if (status == BM_OK && out_template) {
     ridges = malloc((size_t)work.padded_width * work.padded_height);
     if (!ridges) status = bm_fail_(BM_ERR_OUT_OF_MEMORY, "ridge image");

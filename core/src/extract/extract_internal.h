@@ -15,6 +15,10 @@
 #define BM_BLOCK_ 8
 /* Mean ridge period of adult fingers, pixels at 500 ppi (0.46 mm). */
 #define BM_RIDGE_PERIOD_ 9.0f
+/* Range of ridge periods read locally, pixels at 500 ppi (0.25..0.76 mm):
+ * from young children's fingers to coarse adult ridges. */
+#define BM_MIN_RIDGE_PERIOD_ 5
+#define BM_MAX_RIDGE_PERIOD_ 15
 
 typedef struct work_image_ {
   uint8_t *pixels;  /* padded_width * padded_height */
@@ -32,6 +36,8 @@ typedef struct ridge_field_ {
   float *orientation;  /* ridge direction, radians in [0, pi), y downwards */
   float *coherence;    /* 0 (no dominant direction) .. 1 (parallel ridges) */
   float *contrast;     /* gray-level standard deviation */
+  float *period;       /* local ridge period, pixels at 500 ppi (every block) */
+  float *clarity;      /* 0..1: how periodic the ridges are around the block (3x3 blocks) */
 } ridge_field_;
 
 typedef struct minutia_candidate_ {
@@ -49,6 +55,10 @@ bm_status bm_ridge_field_compute_(const work_image_ *work, ridge_field_ *field);
 void bm_ridge_field_free_(ridge_field_ *field);
 /* Fails with BM_ERR_NOT_A_FINGERPRINT when the field holds too little ridge area. */
 bm_status bm_ridge_field_check_fingerprint_(const ridge_field_ *field);
+
+/* Fills field->period from the oriented gray-level signature of every
+ * foreground block, smoothed and filled in from neighbouring blocks. */
+bm_status bm_ridge_frequency_compute_(const work_image_ *work, ridge_field_ *field);
 
 /* Contextual filtering: out[i] = 1 on ridge pixels of the foreground, else 0. */
 bm_status bm_enhance_binarise_(const work_image_ *work, const ridge_field_ *field, uint8_t *ridges);

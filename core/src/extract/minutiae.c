@@ -30,6 +30,8 @@
 /* Below this block coherence the skeleton is not trusted: the segmentation's own
  * floor, which matters only in holes the segmentation filled. */
 #define MIN_COHERENCE_ 0.1f
+/* Ridge clarity (ridge_frequency.c) from which a minutia gets full quality. */
+#define CLEAR_RIDGES_ 0.8f
 
 enum { TRACE_END = 0, TRACE_JUNCTION = 1, TRACE_LIMIT = 2 };
 
@@ -314,10 +316,11 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
     if (near_border) continue;
     const float coherence = field_at_(field, field->coherence, m.x, m.y);
     if (coherence < MIN_COHERENCE_) continue;
-    const float contrast = field_at_(field, field->contrast, m.x, m.y);
-    const float clarity = coherence / 0.7f < 1.0f ? coherence / 0.7f : 1.0f;
-    const float strength = contrast / 20.0f < 1.0f ? contrast / 20.0f : 1.0f;
-    m.quality = (int)lroundf(100.0f * clarity * strength);
+    /* Quality: how periodic the ridges around the minutia are (the
+     * autocorrelation of the oriented signature at the ridge period); clean
+     * ridges read 0.8 and more, noise and smudges under 0.25. */
+    const float clarity = field_at_(field, field->clarity, m.x, m.y) / CLEAR_RIDGES_;
+    m.quality = (int)lroundf(100.0f * (clarity < 1.0f ? clarity : 1.0f));
     if (m.quality < 1) m.quality = 1;
     list[kept++] = m;
   }

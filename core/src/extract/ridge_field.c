@@ -27,6 +27,8 @@ void bm_ridge_field_free_(ridge_field_ *field) {
   free(field->orientation);
   free(field->coherence);
   free(field->contrast);
+  free(field->period);
+  free(field->clarity);
   memset(field, 0, sizeof *field);
 }
 
@@ -50,6 +52,26 @@ static void window_sum_(const float *values, const float *weights, int blocks_x,
   }
   *sum = s;
   *weight_sum = w;
+}
+
+/* Blocks mostly past the valid image (padding) are never foreground. */
+static void clear_padding_(const work_image_ *work, ridge_field_ *field) {
+  for (int by = 0; by < field->blocks_y; ++by)
+    for (int bx = 0; bx < field->blocks_x; ++bx)
+      if ((bx + 1) * BM_BLOCK_ > work->width + BM_BLOCK_ / 2 || (by + 1) * BM_BLOCK_ > work->height + BM_BLOCK_ / 2)
+        field->foreground[by * field->blocks_x + bx] = 0;
+}
+
+/* Foreground blocks among the 3x3 around block i (itself included). */
+static int foreground_neighbours_(const uint8_t *mask, int blocks_x, int blocks_y, int i) {
+  const int bx = i % blocks_x, by = i / blocks_x;
+  int neighbours = 0;
+  for (int dy = -1; dy <= 1; ++dy)
+    for (int dx = -1; dx <= 1; ++dx) {
+      const int x = bx + dx, y = by + dy;
+      if (x >= 0 && y >= 0 && x < blocks_x && y < blocks_y) neighbours += mask[y * blocks_x + x];
+    }
+  return neighbours;
 }
 
 /* Fills enclosed background holes and keeps the largest foreground component. */
@@ -130,9 +152,12 @@ bm_status bm_ridge_field_compute_(const work_image_ *work, ridge_field_ *field) 
   field->orientation = calloc(count, sizeof(float));
   field->coherence = calloc(count, sizeof(float));
   field->contrast = calloc(count, sizeof(float));
+  field->period = calloc(count, sizeof(float));
+  field->clarity = calloc(count, sizeof(float));
   /* Per-block sums: tensor xx, xy, energy, gray sum, gray square sum; then scratch. */
   float *sums = calloc((size_t)count * 8, sizeof(float));
-  if (!field->foreground || !field->orientation || !field->coherence || !field->contrast || !sums) {
+  if (!field->foreground || !field->orientation || !field->coherence || !field->contrast || !field->period ||
+      !field->clarity || !sums) {
     free(sums);
     bm_ridge_field_free_(field);
     return bm_fail_(BM_ERR_OUT_OF_MEMORY, "ridge field of %dx%d blocks", blocks_x, blocks_y);
@@ -203,24 +228,19 @@ bm_status bm_ridge_field_compute_(const work_image_ *work, ridge_field_ *field) 
   for (int i = 0; i < count; ++i)
     field->foreground[i] = (uint8_t)(field->contrast[i] > contrast_threshold &&
                                      field->coherence[i] > MIN_FINGERPRINT_COHERENCE_ * 0.5f);
-  /* Blocks past the valid image (padding) are never foreground. */
-  for (int by = 0; by < blocks_y; ++by)
-    for (int bx = 0; bx < blocks_x; ++bx)
-      if ((bx + 1) * BM_BLOCK_ > work->width + BM_BLOCK_ / 2 || (by + 1) * BM_BLOCK_ > work->height + BM_BLOCK_ / 2)
-        field->foreground[by * blocks_x + bx] = 0;
+  clear_padding_(work, field);
   /* Opening by one block removes isolated specks before the component step. */
-  for (int i = 0; i < count; ++i) {
-    const int bx = i % blocks_x, by = i / blocks_x;
-    int neighbours = 0;
-    for (int dy = -1; dy <= 1; ++dy)
-      for (int dx = -1; dx <= 1; ++dx) {
-        const int x = bx + dx, y = by + dy;
-        if (x >= 0 && y >= 0 && x < blocks_x && y < blocks_y) neighbours += field->foreground[y * blocks_x + x];
-      }
-    scratch2[i] = (float)neighbours;
-  }
+  for (int i = 0; i < count; ++i) scratch2[i] = (float)foreground_neighbours_(field->foreground, blocks_x, blocks_y, i);
   for (int i = 0; i < count; ++i)
     if (field->foreground[i] && scratch2[i] < 4) field->foreground[i] = 0;
+  /* Notches of one block in the outline (a faint block among clear ones)
+   * are filled: a background block with at least 5 foreground neighbours of
+   * 8. Left open, each notch cuts the ridges around it, and the border rule
+   * then drops the true minutiae within a ridge period of it. */
+  for (int i = 0; i < count; ++i) scratch2[i] = (float)foreground_neighbours_(field->foreground, blocks_x, blocks_y, i);
+  for (int i = 0; i < count; ++i)
+    if (!field->foreground[i] && scratch2[i] >= 5) field->foreground[i] = 1;
+  clear_padding_(work, field);
   bm_status status = clean_mask_(field->foreground, blocks_x, blocks_y);
   if (status != BM_OK) {
     free(sums);

@@ -5,6 +5,7 @@ set(BM_EXTRACT_SOURCES
   core/src/extract/image_png.c
   core/src/extract/resample.c
   core/src/extract/ridge_field.c
+  core/src/extract/ridge_frequency.c
   core/src/extract/enhance.c
   core/src/extract/skeleton.c
   core/src/extract/minutiae.c
