@@ -176,8 +176,10 @@ BM_API size_t bm_gallery_count(bm_gallery *gallery);
 
 /**
  * Calls `fn` for every live record id in ascending (bytewise) order, on the
- * calling thread, under one consistent view (do not call the gallery's
- * write functions from `fn`). A non-zero return from fn stops the walk.
+ * calling thread, under one consistent view. `fn` must not call any
+ * function of this gallery (the view lock is held; a write, or a read
+ * queued behind a waiting writer, would deadlock). A non-zero return from
+ * fn stops the walk.
  */
 BM_API BM_NODISCARD bm_status bm_gallery_for_each_id(bm_gallery *gallery,
                                                     int (*fn)(void *context, const char *id), void *context);
