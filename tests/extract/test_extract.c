@@ -95,6 +95,37 @@ START_TEST(other_resolutions_map_back_to_the_input_grid) {
 }
 END_TEST
 
+/* A short dark connector across two neighbouring ridges (a bridge, as ink
+ * or sweat makes them) is not two bifurcations. Ridges of several periods:
+ * the rule is measured in local ridge periods. */
+START_TEST(bridge_between_ridges_is_not_a_bifurcation) {
+  const double periods[] = {7.0, 9.0, 12.0};
+  uint8_t *pixels = malloc(SIDE * SIDE);
+  ck_assert_ptr_nonnull(pixels);
+  for (size_t p = 0; p < sizeof periods / sizeof *periods; ++p) {
+    const double period = periods[p];
+    for (int y = 0; y < SIDE; ++y)
+      for (int x = 0; x < SIDE; ++x) pixels[y * SIDE + x] = (uint8_t)lround(128.0 - 100.0 * cos(2.0 * M_PI * y / period));
+    /* Ridge centres (darkest rows) at multiples of the period: join the two
+     * around the middle with a bar 0.6 period wide, which the filter keeps. */
+    const int top = (int)lround(period * (int)(SIDE / 2 / period)), bottom = (int)lround(top + period);
+    const int half_width = (int)lround(0.3 * period);
+    for (int y = top; y <= bottom; ++y)
+      for (int x = SIDE / 2 - half_width; x <= SIDE / 2 + half_width; ++x) pixels[y * SIDE + x] = 28;
+    bm_image *image = NULL;
+    ck_assert_int_eq(bm_image_from_gray8(pixels, SIDE, SIDE, SIDE, 500, &image), BM_OK);
+    bm_template *tpl = NULL;
+    ck_assert_int_eq(bm_extract(image, &tpl), BM_OK);
+    const bm_minutia *m = nearest(tpl, SIDE / 2, 0.5 * (top + bottom), 2.0 * period);
+    ck_assert_msg(m == NULL, "period %.0f: minutia (type %u) at (%u, %u) on the bridge", period, m ? m->type : 0,
+                  m ? m->x : 0, m ? m->y : 0);
+    bm_template_free(tpl);
+    bm_image_free(image);
+  }
+  free(pixels);
+}
+END_TEST
+
 START_TEST(blank_image_is_not_a_fingerprint) {
   const uint8_t values[] = {0, 128, 255};
   uint8_t *pixels = malloc(SIDE * SIDE);
@@ -179,6 +210,7 @@ int main(void) {
   tcase_add_test(tc, ridge_ending_found_in_place_and_direction);
   tcase_add_test(tc, inverted_ending_is_bifurcation_with_same_direction);
   tcase_add_test(tc, other_resolutions_map_back_to_the_input_grid);
+  tcase_add_test(tc, bridge_between_ridges_is_not_a_bifurcation);
   tcase_add_test(tc, blank_image_is_not_a_fingerprint);
   tcase_add_test(tc, noise_is_not_a_fingerprint);
   tcase_add_test(tc, small_print_area_is_not_a_fingerprint);

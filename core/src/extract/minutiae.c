@@ -23,6 +23,9 @@
 #define CLUSTER_DISTANCE_ 5.0f
 /* Two endings facing each other this close are one broken ridge (~1.8 periods). */
 #define BROKEN_RIDGE_DISTANCE_ 16.0f
+/* A branch across the ridge flow shorter than this many local ridge periods
+ * between two junctions is a bridge. */
+#define BRIDGE_PERIODS_ 1.5f
 /* Two bifurcations this close are the ends of a bridge between ridges. */
 #define BRIDGE_DISTANCE_ 10.0f
 /* Minutiae closer than this to the background are cut ridges (~0.9 period). */
@@ -72,7 +75,7 @@ static int trace_(skeleton_view_ *view, int x, int y, int steps, int through_jun
     /* Among unvisited neighbours, go to the one farthest from the previous
      * pixel: on a staircase this skips the corner pixel instead of
      * mistaking it for a branch. */
-    int best = -1, best_distance = -1;
+    int best = -1, best_distance = -1, junction = -1;
     for (int i = 0; i < 8; ++i) {
       const int nx = x + ring_dx_[i], ny = y + ring_dy_[i];
       if (!inside_(view, nx, ny)) continue;
@@ -83,7 +86,12 @@ static int trace_(skeleton_view_ *view, int x, int y, int steps, int through_jun
         best_distance = distance;
         best = i;
       }
+      if (!through_junctions && junction < 0 && crossing_number_(view, nx, ny) >= 3) junction = i;
     }
+    /* A walk that stops at junctions must not step past one: where the
+     * branch meets the other ridge, the junction pixel may be the nearer
+     * neighbour. */
+    if (junction >= 0) best = junction;
     if (best < 0) {
       reason = TRACE_END;
       break;
@@ -244,6 +252,24 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
           uy[branches] = vy / length;
         }
         ++branches;
+        /* Bridge: a branch that meets another junction within 1.5 local
+         * ridge periods while running across the ridge flow (more than 60
+         * degrees off it) joins two neighbouring ridges; real ridges run
+         * with the flow. Both junctions are false bifurcations. */
+        if (!m->removed) {
+          ++view.stamp;
+          for (int r = 0; r < 8; ++r) view.stamps[(size_t)(y + ring_dy_[r]) * view.width + x + ring_dx_[r]] = view.stamp;
+          view.stamps[(size_t)y * view.width + x] = view.stamp;
+          const int bridge_steps = (int)lroundf(BRIDGE_PERIODS_ * field_at_(field, field->period, m->x, m->y));
+          if (trace_(&view, nx, ny, bridge_steps, 0, &end_x, &end_y, &taken) == TRACE_JUNCTION) {
+            const float theta = field_at_(field, field->orientation, m->x, m->y);
+            const float bx = (float)(end_x - x), by = (float)(end_y - y), span = sqrtf(bx * bx + by * by);
+            if (span > 0 && fabsf(bx * cosf(theta) + by * sinf(theta)) < 0.5f * span) {
+              m->removed = 1;
+              spur_junction[i] = end_y * view.width + end_x;
+            }
+          }
+        }
       }
       int stem = 0;
       float most_opposite = 3;
@@ -257,7 +283,7 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
       m->angle = resolve_direction_(field, m->x, m->y, -ux[stem], -uy[stem]);
     }
   }
-  /* A spur's junction is a false bifurcation too. */
+  /* A spur's or a bridge's other junction is a false bifurcation too. */
   for (size_t i = 0; i < count; ++i) {
     if (spur_junction[i] < 0) continue;
     const int jx = spur_junction[i] % view.width, jy = spur_junction[i] / view.width;
