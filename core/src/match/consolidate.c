@@ -31,7 +31,7 @@
 #define PI_ 3.14159265358979323846
 
 enum {
-  BM_RELAXED_MAX = 24,
+  BM_RELAXED_MAX = 16,
   BM_RELAX_ROUNDS = 5,
   BM_STACK_PAIRS = 4096,
   BM_MIN_SCORED_PAIRS = 4,
@@ -151,47 +151,72 @@ static size_t best_free_column(const float *row, size_t nb, const uint64_t *used
   return best;
 }
 
+/* Row order of the selection heap: larger bound first, then lower row. */
+static inline int row_before(const float *bound, uint8_t i, uint8_t j) {
+  return bound[i] > bound[j] || (bound[i] == bound[j] && i < j);
+}
+
+static void sift_down(uint8_t *heap, size_t size, size_t at, const float *bound) {
+  const uint8_t item = heap[at];
+  for (;;) {
+    size_t child = 2 * at + 1;
+    if (child >= size) break;
+    if (child + 1 < size && row_before(bound, heap[child + 1], heap[child])) ++child;
+    if (!row_before(bound, heap[child], item)) break;
+    heap[at] = heap[child];
+    at = child;
+  }
+  heap[at] = item;
+}
+
 /* Greedy one-to-one selection in decreasing similarity, ties in
  * probe-major order: the pair taken next is always the largest similarity
  * among unused rows and columns. Each row keeps its best column (from the
- * row kernel) and that similarity; when the column is taken by another row,
- * the stored similarity remains an upper bound of the row's best free one,
- * so the row is re-scanned only if it comes out on top (lazily), and no
- * sort of all pairs is needed. */
+ * row kernel) and that similarity, in a max-heap of rows; the stored
+ * similarity of a row whose best column was taken by another row remains an
+ * upper bound of its best free one, so the row is re-scanned only if it
+ * comes out on top (lazily). No sort of all pairs. */
 static size_t select_pairs(const float *similarity, size_t na, size_t nb, uint8_t *row_best, size_t limit,
                            selected_pair_ *selected) {
   uint64_t used_b[4] = {0};
   float bound[BM_MAX_MINUTIAE];
-  for (size_t i = 0; i < na; ++i) bound[i] = row_best[i] == BM_NO_COLUMN ? 0.0f : similarity[i * nb + row_best[i]];
+  uint8_t heap[BM_MAX_MINUTIAE];
+  size_t size = 0;
+  for (size_t i = 0; i < na; ++i)
+    if (row_best[i] != BM_NO_COLUMN) {
+      bound[i] = similarity[i * nb + row_best[i]];
+      heap[size++] = (uint8_t)i;
+    }
+  for (size_t at = size / 2; at-- > 0;) sift_down(heap, size, at, bound);
   size_t count = 0;
-  while (count < limit) {
-    size_t a = na;
-    float best = 0.0f;
-    for (size_t i = 0; i < na; ++i)
-      if (bound[i] > best) {
-        best = bound[i];
-        a = i;
-      }
-    if (a == na) break;
+  while (count < limit && size > 0) {
+    const uint8_t a = heap[0];
     const size_t b = row_best[a];
-    if (used_b[b / 64] >> (b % 64) & 1) { /* stale: find the row's best free column, then choose again */
+    if (used_b[b / 64] >> (b % 64) & 1) { /* stale: the row's best free column, then choose again */
       const size_t column = best_free_column(similarity + a * nb, nb, used_b);
-      row_best[a] = column < nb ? (uint8_t)column : (uint8_t)BM_NO_COLUMN;
-      bound[a] = column < nb ? similarity[a * nb + column] : 0.0f;
+      if (column < nb) {
+        row_best[a] = (uint8_t)column;
+        bound[a] = similarity[a * nb + column];
+      } else {
+        heap[0] = heap[--size];
+      }
+      sift_down(heap, size, 0, bound);
       continue;
     }
-    used_b[b / 64] |= 1ull << (b % 64);
-    selected[count].similarity = best;
-    selected[count].a = (uint8_t)a;
+    selected[count].similarity = bound[a];
+    selected[count].a = a;
     selected[count].b = (uint8_t)b;
     ++count;
-    bound[a] = 0.0f; /* row used */
+    used_b[b / 64] |= 1ull << (b % 64);
+    heap[0] = heap[--size];
+    sift_down(heap, size, 0, bound);
   }
   return count;
 }
 
-static float relax_and_score(const selected_pair_ *selected, size_t n, const bm_mcc_probe_ *probe,
+static float relax_and_score(const selected_pair_ *selected, size_t count, const bm_mcc_probe_ *probe,
                              const bm_prepared_view_ *gallery, unsigned target) {
+  const size_t n = count < BM_RELAXED_MAX ? count : BM_RELAXED_MAX; /* always count; tells the compiler the bound */
   const size_t na = probe->view.count;
   float gx[BM_RELAXED_MAX], gy[BM_RELAXED_MAX], gc[BM_RELAXED_MAX], gs[BM_RELAXED_MAX];
   float rotation_cos[BM_RELAXED_MAX], rotation_sin[BM_RELAXED_MAX];
@@ -224,10 +249,8 @@ static float relax_and_score(const selected_pair_ *selected, size_t n, const bm_
         /* Radial angle: the segment t->k seen from t's direction agrees on both sides. */
         const float *radial_a = &probe->radial[2 * (at * na + ak)];
         float cosine = 1.0f;
-        if (distance_b > 0) {
-          const float ux = (dx * gc[t] + dy * gs[t]) / distance_b, uy = (dy * gc[t] - dx * gs[t]) / distance_b;
-          cosine = radial_a[0] * ux + radial_a[1] * uy;
-        }
+        if (distance_b > 0) /* the gallery segment turned into t's frame, dotted with the probe's */
+          cosine = (radial_a[0] * (dx * gc[t] + dy * gs[t]) + radial_a[1] * (dy * gc[t] - dx * gs[t])) / distance_b;
         value *= cosine_compat(cosine);
       }
       rho[t][k] = rho[k][t] = value;
@@ -254,7 +277,7 @@ static float relax_and_score(const selected_pair_ *selected, size_t n, const bm_
   }
   /* Keep the pairs that lost least of their similarity (efficiency). */
   float efficiency[BM_RELAXED_MAX];
-  uint8_t order[BM_RELAXED_MAX];
+  uint8_t order[BM_RELAXED_MAX + 1]; /* +1: silences a false -Wstringop-overflow of GCC 12 */
   for (size_t t = 0; t < n; ++t) {
     efficiency[t] = lambda[t] / selected[t].similarity;
     order[t] = (uint8_t)t;

@@ -120,4 +120,10 @@ static inline uint32_t bm_load_u32le_(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+static inline uint64_t bm_load_u64le_(const uint8_t *p) { /* little-endian hosts only (x86, aarch64) */
+  uint64_t value;
+  __builtin_memcpy(&value, p, sizeof value);
+  return value;
+}
+
 #endif
