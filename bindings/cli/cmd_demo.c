@@ -352,35 +352,55 @@ typedef struct score_lists {
   size_t genuine_count, impostor_count;
 } score_lists;
 
-/* Synthetic fingers: DET_FINGERS fingers x 2 captures, every pair scored. */
-static bm_status synthetic_finger_scores(score_lists *s) {
-  enum { N = 2 * DET_FINGERS };
-  static uint8_t *blobs[N];
-  static size_t sizes[N];
-  bm_status status = BM_OK;
-  for (size_t i = 0; i < N && status == BM_OK; ++i) {
+/* Template i of a score set (synthetic generator or FVC file). */
+typedef bm_status (*template_source)(const demo *d, size_t i, bm_template **out);
+
+/* Prepares the `count` templates of `source` once, then scores every pair
+ * i < j: genuine when i / per_finger == j / per_finger. */
+static bm_status score_all_pairs(const demo *d, template_source source, size_t count, size_t per_finger,
+                                 score_lists *s) {
+  uint8_t **blobs = calloc(count, sizeof *blobs);
+  size_t *sizes = calloc(count, sizeof *sizes);
+  s->genuine = malloc(count * per_finger * sizeof(float));
+  s->impostor = malloc(count * count / 2 * sizeof(float));
+  bm_status status = blobs && sizes && s->genuine && s->impostor ? BM_OK : BM_ERR_OUT_OF_MEMORY;
+  for (size_t i = 0; i < count && status == BM_OK; ++i) {
     bm_template *tpl = NULL;
-    status = bm_synth_template(finger_number(900000 + i / 2, 1), (uint32_t)(i % 2), 1, &tpl);
+    status = source(d, i, &tpl);
     if (status == BM_OK) status = bm_prepare_template(tpl, NULL, 0, &sizes[i]);
-    blobs[i] = status == BM_OK ? malloc(sizes[i]) : NULL;
+    if (status == BM_OK) blobs[i] = malloc(sizes[i]);
     if (status == BM_OK) status = blobs[i] ? bm_prepare_template(tpl, blobs[i], sizes[i], &sizes[i]) : BM_ERR_OUT_OF_MEMORY;
     bm_template_free(tpl);
   }
-  s->genuine = malloc(DET_FINGERS * sizeof(float));
-  s->impostor = malloc((size_t)N * N / 2 * sizeof(float));
-  if (!s->genuine || !s->impostor) status = BM_ERR_OUT_OF_MEMORY;
-  for (size_t i = 0; i < N && status == BM_OK; ++i) {
+  for (size_t i = 0; i < count && status == BM_OK; ++i) {
     bm_probe *probe = NULL;
     status = bm_probe_create_from_prepared(blobs[i], sizes[i], &probe);
-    for (size_t j = i + 1; j < N && status == BM_OK; ++j) {
+    for (size_t j = i + 1; j < count && status == BM_OK; ++j) {
       float score = 0;
       status = bm_match_one(probe, blobs[j], sizes[j], &score);
-      if (i / 2 == j / 2) s->genuine[s->genuine_count++] = score;
+      if (i / per_finger == j / per_finger) s->genuine[s->genuine_count++] = score;
       else s->impostor[s->impostor_count++] = score;
     }
     bm_probe_free(probe);
   }
-  for (size_t i = 0; i < N; ++i) free(blobs[i]);
+  for (size_t i = 0; blobs && i < count; ++i) free(blobs[i]);
+  free(blobs);
+  free(sizes);
+  return status;
+}
+
+/* Synthetic: DET_FINGERS fingers never enrolled, 2 captures each. */
+static bm_status synthetic_source(const demo *d, size_t i, bm_template **out) {
+  (void)d;
+  return bm_synth_template(finger_number(900000 + i / 2, 1), (uint32_t)(i % 2), 1, out);
+}
+
+/* Real: the FVC2002 DB1 templates shipped with the data (FFF_I.iso, 10 x 8). */
+static bm_status fvc_source(const demo *d, size_t i, bm_template **out) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/fvc2002_db1_b/%zu_%zu.iso", d->data, 101 + i / 8, 1 + i % 8);
+  const bm_status status = bm_template_read_file(path, out);
+  if (status != BM_OK) cli_report_error(path, status);
   return status;
 }
 
@@ -413,41 +433,6 @@ static bm_status synthetic_face_scores(score_lists *s) {
     }
   free(faces);
   return BM_OK;
-}
-
-/* Real: FVC2002 DB1 templates shipped with the data, the FVC protocol. */
-static bm_status real_finger_scores(const demo *d, score_lists *s) {
-  enum { N = 80 };
-  static uint8_t *blobs[N];
-  static size_t sizes[N];
-  bm_status status = BM_OK;
-  for (size_t i = 0; i < N && status == BM_OK; ++i) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/fvc2002_db1_b/%zu_%zu.iso", d->data, 101 + i / 8, 1 + i % 8);
-    bm_template *tpl = NULL;
-    status = bm_template_read_file(path, &tpl);
-    if (status == BM_OK) status = bm_prepare_template(tpl, NULL, 0, &sizes[i]);
-    blobs[i] = status == BM_OK ? malloc(sizes[i]) : NULL;
-    if (status == BM_OK) status = blobs[i] ? bm_prepare_template(tpl, blobs[i], sizes[i], &sizes[i]) : BM_ERR_OUT_OF_MEMORY;
-    if (status != BM_OK) cli_report_error(path, status);
-    bm_template_free(tpl);
-  }
-  s->genuine = malloc(N * N / 2 * sizeof(float));
-  s->impostor = malloc(N * N / 2 * sizeof(float));
-  if (status == BM_OK && (!s->genuine || !s->impostor)) status = BM_ERR_OUT_OF_MEMORY;
-  for (size_t i = 0; i < N && status == BM_OK; ++i) {
-    bm_probe *probe = NULL;
-    status = bm_probe_create_from_prepared(blobs[i], sizes[i], &probe);
-    for (size_t j = i + 1; j < N && status == BM_OK; ++j) {
-      float score = 0;
-      status = bm_match_one(probe, blobs[j], sizes[j], &score);
-      if (i / 8 == j / 8) s->genuine[s->genuine_count++] = score;
-      else s->impostor[s->impostor_count++] = score;
-    }
-    bm_probe_free(probe);
-  }
-  for (size_t i = 0; i < N; ++i) free(blobs[i]);
-  return status;
 }
 
 static void path_in(const demo *d, const char *name, char *out, size_t size) { snprintf(out, size, "%s/%s", d->out, name); }
@@ -508,9 +493,9 @@ static int write_pictures(demo *d) {
            bm_match_score_to_fmr(score), pair_count);
 
   score_lists fingers = {0}, faces = {0}, real = {0};
-  status = synthetic_finger_scores(&fingers);
+  status = score_all_pairs(d, synthetic_source, 2 * DET_FINGERS, 2, &fingers);
   if (status == BM_OK) status = synthetic_face_scores(&faces);
-  if (status == BM_OK && d->have_data) status = real_finger_scores(d, &real);
+  if (status == BM_OK && d->have_data) status = score_all_pairs(d, fvc_source, 80, 8, &real);
   error_rates finger_rates = {0}, face_rates = {0}, real_rates = {0};
   if (status == BM_OK) {
     compute_error_rates(fingers.genuine, fingers.genuine_count, fingers.impostor, fingers.impostor_count, &finger_rates);

@@ -14,24 +14,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # impression is the finger's minutiae shifted and rotated a little, with a
 # few dropped. Labelled synthetic; real data is exercised below.
 mkdir "$work/synthetic"
-python3 - "$work/synthetic" <<'PY'
-import math, random, sys
-random.seed(5)
-for finger in range(101, 107):
-    base = [(random.uniform(40, 360), random.uniform(40, 360), random.uniform(0, 360)) for _ in range(40)]
-    for impression in range(1, 5):
-        angle = math.radians(random.uniform(-10, 10))
-        dx, dy = random.uniform(-15, 15), random.uniform(-15, 15)
-        with open("%s/%d_%d.xyt" % (sys.argv[1], finger, impression), "w") as out:
-            for x, y, theta in base:
-                if random.random() < 0.12:
-                    continue
-                cx, cy = x - 200, y - 200
-                nx = math.cos(angle) * cx + math.sin(angle) * cy + 200 + dx
-                ny = -math.sin(angle) * cx + math.cos(angle) * cy + 200 + dy
-                if 0 <= nx < 400 and 0 <= ny < 400:
-                    out.write("%d %d %d 60\n" % (round(nx), round(ny), round(theta + math.degrees(angle)) % 360))
-PY
+python3 "$(dirname "$0")/synthetic_xyt.py" "$work/synthetic" "%d_%d.xyt" 6 4 5 --fvc
 "$cli" eval "$work/synthetic" --iso-orientation --width 400 --height 400 --json --det "$work/det.png" \
   >"$work/out.json" || fail "eval on the synthetic folder"
 python3 - "$work/out.json" "$work/det.png" <<'PY'

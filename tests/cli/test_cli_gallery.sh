@@ -12,8 +12,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # 8 synthetic fingers x 2 impressions (xyt, ISO orientation, 400x400) and
 # 64-d faces around per-person centres.
+python3 "$(dirname "$0")/synthetic_xyt.py" "$work" "f%d_%d.xyt" 8 2 11
 python3 - "$work" <<'PY'
-import math, random, struct, sys
+import random, struct, sys
 random.seed(11)
 out = sys.argv[1]
 def npy(path, values):
@@ -21,20 +22,6 @@ def npy(path, values):
     header += " " * (118 - len(header)) + "\n"
     with open(path, "wb") as f:
         f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + struct.pack("<%df" % len(values), *values))
-for finger in range(8):
-    base = [(random.uniform(40, 360), random.uniform(40, 360), random.uniform(0, 360)) for _ in range(40)]
-    for impression in range(2):
-        angle = math.radians(random.uniform(-8, 8))
-        dx, dy = random.uniform(-12, 12), random.uniform(-12, 12)
-        with open("%s/f%d_%d.xyt" % (out, finger, impression), "w") as f:
-            for x, y, theta in base:
-                if random.random() < 0.1:
-                    continue
-                cx, cy = x - 200, y - 200
-                nx = math.cos(angle) * cx + math.sin(angle) * cy + 200 + dx
-                ny = -math.sin(angle) * cx + math.cos(angle) * cy + 200 + dy
-                if 0 <= nx < 400 and 0 <= ny < 400:
-                    f.write("%d %d %d 60\n" % (round(nx), round(ny), round(theta + math.degrees(angle)) % 360))
 for person in range(4):
     centre = [random.gauss(0, 1) for _ in range(64)]
     for impression in range(2):

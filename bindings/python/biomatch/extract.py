@@ -11,6 +11,7 @@ import os
 import numpy as np
 
 from ._library import _declare, c_status, lib
+from ._resource import Resource
 from .errors import check
 from .template import Template
 
@@ -27,8 +28,10 @@ _declare("bm_extract_ex", c_status, _handle, ctypes.POINTER(_handle), ctypes.POI
 _declare("bm_extract_write_overlay", c_status, _handle, _handle, _handle, ctypes.c_char_p)
 
 
-class Image:
+class Image(Resource):
     """A grayscale image held by the library (context manager)."""
+    _free = staticmethod(lib.bm_image_free)
+    _what = "image"
 
     def __init__(self, source, ppi=0.0):
         """source: path or PNG bytes (ppi = resolution when the PNG has none),
@@ -50,26 +53,6 @@ class Image:
             data = bytes(source)
             check(lib.bm_image_load_memory(data, len(data), ppi, ctypes.byref(handle)))
         self._handle = handle
-
-    def close(self):
-        if getattr(self, "_handle", None):
-            lib.bm_image_free(self._handle)
-            self._handle = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
-
-    def __del__(self):
-        self.close()
-
-    @property
-    def handle(self):
-        if not self._handle:
-            raise ValueError("image is closed")
-        return self._handle
 
     @property
     def shape(self):

@@ -9,6 +9,7 @@ import ctypes
 import numpy as np
 
 from ._library import _declare, c_status, lib
+from ._resource import Resource
 from .errors import check
 
 STORAGE = {"f32": 0, "f16": 1, "int8": 2}
@@ -40,12 +41,14 @@ def _as_float32(array, ndim):
     return array
 
 
-class FaceIndex:
+class FaceIndex(Resource):
     """Exact (SIMD) and approximate (FAISS) search over face embeddings.
 
     storage: "f32", "f16" or "int8"; keep_f32 keeps float copies so that
     compressed scans can be re-ranked exactly. Searches release the GIL.
     """
+    _free = staticmethod(lib.bm_face_index_free)
+    _what = "face index"
 
     def __init__(self, dimension, storage="f32", keep_f32=False):
         if storage not in STORAGE:
@@ -56,31 +59,12 @@ class FaceIndex:
         self._handle = handle
         self.dimension = dimension
 
-    def close(self):
-        if getattr(self, "_handle", None):
-            lib.bm_face_index_free(self._handle)
-            self._handle = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
-
-    def __del__(self):
-        self.close()
-
     def __len__(self):
-        return lib.bm_face_index_size(self._live())
-
-    def _live(self):
-        if not self._handle:
-            raise ValueError("face index is closed")
-        return self._handle
+        return lib.bm_face_index_size(self.handle)
 
     @property
     def storage_bytes(self):
-        return lib.bm_face_index_storage_bytes(self._live())
+        return lib.bm_face_index_storage_bytes(self.handle)
 
     def add(self, ids, vectors):
         """Adds vectors (n x dimension) under ids (n integers)."""
@@ -89,14 +73,14 @@ class FaceIndex:
         if len(ids) != len(vectors):
             raise ValueError("%d ids for %d vectors" % (len(ids), len(vectors)))
         for i in range(len(vectors)):
-            check(lib.bm_face_index_add(self._live(), int(ids[i]), vectors[i].ctypes.data, vectors.shape[1]))
+            check(lib.bm_face_index_add(self.handle, int(ids[i]), vectors[i].ctypes.data, vectors.shape[1]))
 
     def search(self, query, k=10, rerank=0, threads=0):
         """Exact search of one query: (ids, scores) arrays, best first."""
         query = _as_float32(query, 1)
         results = np.zeros(k, dtype=SCORED_ID_DTYPE)
         found = ctypes.c_size_t()
-        check(lib.bm_face_index_search(self._live(), query.ctypes.data, len(query), k, rerank, threads,
+        check(lib.bm_face_index_search(self.handle, query.ctypes.data, len(query), k, rerank, threads,
                                        results.ctypes.data, ctypes.byref(found)))
         results = results[:found.value]
         return results["id"].copy(), results["score"].copy()
@@ -106,20 +90,20 @@ class FaceIndex:
         queries = _as_float32(queries, 2)
         results = np.zeros((len(queries), k), dtype=SCORED_ID_DTYPE)
         counts = np.zeros(len(queries), dtype=np.uintp)
-        check(lib.bm_face_index_search_batch(self._live(), queries.ctypes.data, len(queries), queries.shape[1], k,
+        check(lib.bm_face_index_search_batch(self.handle, queries.ctypes.data, len(queries), queries.shape[1], k,
                                              threads, results.ctypes.data, counts.ctypes.data))
         return results["id"].copy(), results["score"].copy(), counts
 
     def build_approximate(self, factory, parameters=None):
         """Builds a FAISS index, e.g. factory="HNSW32", parameters="efSearch=64"."""
-        check(lib.bm_face_index_build_approximate(self._live(), factory.encode(),
+        check(lib.bm_face_index_build_approximate(self.handle, factory.encode(),
                                                   parameters.encode() if parameters else None))
 
     def search_approximate(self, query, k=10):
         query = _as_float32(query, 1)
         results = np.zeros(k, dtype=SCORED_ID_DTYPE)
         found = ctypes.c_size_t()
-        check(lib.bm_face_index_search_approximate(self._live(), query.ctypes.data, len(query), k,
+        check(lib.bm_face_index_search_approximate(self.handle, query.ctypes.data, len(query), k,
                                                    results.ctypes.data, ctypes.byref(found)))
         results = results[:found.value]
         return results["id"].copy(), results["score"].copy()

@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from ._library import _declare, c_status, lib
+from ._resource import Resource
 from .errors import BiomatchError, check
 from .face import STORAGE
 from .template import Template
@@ -135,27 +136,9 @@ def _face_array(face):
     return array
 
 
-class _Owned:
-    """A C object freed by `free` on close(), leaving the with-block or garbage collection."""
-    _free = None
-
-    def close(self):
-        if getattr(self, "_handle", None):
-            type(self)._free(self._handle)
-            self._handle = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
-
-    def __del__(self):
-        self.close()
-
-
-class _Probe(_Owned):
+class _Probe(Resource):
     _free = staticmethod(lib.bm_gallery_probe_free)
+    _what = "probe"
 
     def __init__(self, fingers, face):
         handle = _handle()
@@ -168,7 +151,7 @@ class _Probe(_Owned):
             check(lib.bm_gallery_probe_set_face(self._handle, vector.ctypes.data, len(vector)))
 
 
-class Gallery(_Owned):
+class Gallery(Resource):
     """A gallery of person records (context manager).
 
     path: a folder for a persistent gallery (write-ahead log + snapshots,
@@ -177,6 +160,7 @@ class Gallery(_Owned):
     "int8") apply when the gallery is created; sync: "durable" (each write
     on disk before returning) or "deferred" (call sync())."""
     _free = staticmethod(lib.bm_gallery_close)
+    _what = "gallery"
 
     def __init__(self, path=None, shards=8, face_dimension=0, face_storage="f32", sync="durable", prefilter=True):
         options = _Options()
@@ -192,12 +176,6 @@ class Gallery(_Owned):
         else:
             check(lib.bm_gallery_open(os.fsencode(path), ctypes.byref(options), ctypes.byref(handle)))
         self._handle = handle
-
-    @property
-    def handle(self):
-        if not self._handle:
-            raise ValueError("gallery is closed")
-        return self._handle
 
     def __len__(self):
         return lib.bm_gallery_count(self.handle)

@@ -15,6 +15,7 @@ import ctypes
 import numpy as np
 
 from ._library import _declare, c_status, lib
+from ._resource import Resource
 from .errors import check
 from .template import Template
 
@@ -90,8 +91,10 @@ class PreparedTemplates:
         return self.buffer[start:end]
 
 
-class Probe:
+class Probe(Resource):
     """A prepared probe (context manager). Immutable: any number of threads may use it at once."""
+    _free = staticmethod(lib.bm_probe_free)
+    _what = "probe"
 
     def __init__(self, source):
         """source: a Template or a prepared blob."""
@@ -102,26 +105,6 @@ class Probe:
             blob = _blob(source)
             check(lib.bm_probe_create_from_prepared(blob.ctypes.data, len(blob), ctypes.byref(handle)))
         self._handle = handle
-
-    def close(self):
-        if getattr(self, "_handle", None):
-            lib.bm_probe_free(self._handle)
-            self._handle = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
-
-    def __del__(self):
-        self.close()
-
-    @property
-    def handle(self):
-        if not self._handle:
-            raise ValueError("probe is closed")
-        return self._handle
 
     def match(self, prepared):
         """Score in [0, 1] against one prepared template (blob or Template, prepared on the fly)."""

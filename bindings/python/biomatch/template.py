@@ -5,6 +5,7 @@ import os
 import numpy as np
 
 from ._library import _declare, c_status, lib
+from ._resource import Resource
 from .errors import check
 
 #: numpy view of the C struct bm_minutia (12 bytes, fixed by the ABI).
@@ -96,12 +97,14 @@ def count_views(source, format=None, lenient=False, ppi=0.0, width=0, height=0, 
     return count.value
 
 
-class Template:
+class Template(Resource):
     """One finger view: geometry, finger data and minutiae.
 
     Use as a context manager (or call close()) to free the C object at a
     known moment; otherwise it is freed when garbage-collected.
     """
+    _free = staticmethod(lib.bm_template_free)
+    _what = "template"
 
     def __init__(self, width=0, height=0, ppi=500.0, minutiae=None, position=0, impression=0,
                  quality=QUALITY_UNKNOWN):
@@ -164,26 +167,6 @@ class Template:
         template = cls.__new__(cls)
         template._handle = handle
         return template
-
-    def close(self):
-        if getattr(self, "_handle", None):
-            lib.bm_template_free(self._handle)
-            self._handle = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
-
-    def __del__(self):
-        self.close()
-
-    @property
-    def handle(self):
-        if not self._handle:
-            raise ValueError("template is closed")
-        return self._handle
 
     @property
     def image(self):
