@@ -3,8 +3,9 @@
  *
  * Detection uses the crossing number (half the number of 0/1 changes
  * around the 8-neighbourhood): 1 marks a ridge ending, 3 a bifurcation.
- * Every length is a fraction of the mean ridge period, so the rules hold at
- * any input resolution once the image is at 500 ppi. */
+ * Every length of the clean-up rules is a multiple of the local ridge
+ * period, so the rules hold at any input resolution (the image is at 500
+ * ppi here) and for fine and coarse ridges alike. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,21 +16,24 @@
 
 /* Steps traced along a ridge to read a minutia's direction (~1.1 periods). */
 #define DIRECTION_STEPS_ 10
-/* A ridge shorter than this between two endings is noise (~1.6 periods). */
-#define SHORT_RIDGE_STEPS_ 14
+/* The lengths below are in local ridge periods (ridge_frequency.c), so they
+ * hold for fine and coarse ridges alike; at the adult mean of 9 px they are
+ * 14, 10, 5, 16, 10 and 8 px. */
+/* A ridge shorter than this between two endings is noise. */
+#define SHORT_RIDGE_PERIODS_ (14.0f / 9.0f)
 /* A branch shorter than this from an ending to a junction is a spur. */
-#define SPUR_STEPS_ 10
-/* Minutiae closer than this are a cluster of artefacts (~0.55 period). */
-#define CLUSTER_DISTANCE_ 5.0f
-/* Two endings facing each other this close are one broken ridge (~1.8 periods). */
-#define BROKEN_RIDGE_DISTANCE_ 16.0f
+#define SPUR_PERIODS_ (10.0f / 9.0f)
+/* Minutiae closer than this are a cluster of artefacts. */
+#define CLUSTER_PERIODS_ (5.0f / 9.0f)
+/* Two endings facing each other this close are one broken ridge. */
+#define BROKEN_RIDGE_PERIODS_ (16.0f / 9.0f)
 /* A branch across the ridge flow shorter than this many local ridge periods
  * between two junctions is a bridge. */
 #define BRIDGE_PERIODS_ 1.5f
 /* Two bifurcations this close are the ends of a bridge between ridges. */
-#define BRIDGE_DISTANCE_ 10.0f
-/* Minutiae closer than this to the background are cut ridges (~0.9 period). */
-#define BORDER_DISTANCE_ 8
+#define BRIDGE_PERIODS_APART_ (10.0f / 9.0f)
+/* Minutiae closer than this to the background are cut ridges. */
+#define BORDER_PERIODS_ (8.0f / 9.0f)
 /* Below this block coherence the skeleton is not trusted: the segmentation's own
  * floor, which matters only in holes the segmentation filled. */
 #define MIN_COHERENCE_ 0.1f
@@ -135,6 +139,11 @@ static int foreground_at_(const ridge_field_ *field, const work_image_ *work, in
   return field->foreground[(y / BM_BLOCK_) * field->blocks_x + x / BM_BLOCK_];
 }
 
+/* Local ridge period at a point, pixels at 500 ppi. */
+static float local_period_(const ridge_field_ *field, float x, float y) {
+  return field_at_(field, field->period, x, y);
+}
+
 /* Screen angle (counter-clockwise, y up) of an image-space vector (y down). */
 static float screen_angle_(float dx, float dy) {
   float angle = atan2f(-dy, dx);
@@ -216,9 +225,11 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
     if (m->type == BM_MINUTIA_RIDGE_ENDING) {
       view.stamps[(size_t)y * view.width + x] = ++view.stamp;
       int end_x, end_y, taken;
-      const int reason = trace_(&view, x, y, SHORT_RIDGE_STEPS_, 0, &end_x, &end_y, &taken);
-      if (reason == TRACE_END && taken < SHORT_RIDGE_STEPS_) m->removed = 1; /* short isolated ridge */
-      if (reason == TRACE_JUNCTION && taken < SPUR_STEPS_) {
+      const float period = local_period_(field, m->x, m->y);
+      const int short_ridge = (int)lroundf(SHORT_RIDGE_PERIODS_ * period), spur = (int)lroundf(SPUR_PERIODS_ * period);
+      const int reason = trace_(&view, x, y, short_ridge, 0, &end_x, &end_y, &taken);
+      if (reason == TRACE_END && taken < short_ridge) m->removed = 1; /* short isolated ridge */
+      if (reason == TRACE_JUNCTION && taken < spur) {
         m->removed = 1;
         spur_junction[i] = end_y * view.width + end_x;
       }
@@ -300,22 +311,24 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
     for (size_t j = i + 1; j < count; ++j) {
       if (list[j].removed) continue;
       const float dx = list[j].x - list[i].x, dy = list[j].y - list[i].y;
-      if (fabsf(dy) > BROKEN_RIDGE_DISTANCE_) {
-        if (dy > BROKEN_RIDGE_DISTANCE_) break; /* list is in row order */
+      if (fabsf(dy) > BROKEN_RIDGE_PERIODS_ * BM_MAX_RIDGE_PERIOD_) {
+        if (dy > BROKEN_RIDGE_PERIODS_ * BM_MAX_RIDGE_PERIOD_) break; /* list is in row order */
         continue;
       }
+      const float period =
+          0.5f * (local_period_(field, list[i].x, list[i].y) + local_period_(field, list[j].x, list[j].y));
       const float distance = sqrtf(dx * dx + dy * dy);
-      if (distance < CLUSTER_DISTANCE_) {
+      if (distance < CLUSTER_PERIODS_ * period) {
         drop[i] = drop[j] = 1;
         continue;
       }
       const int both_endings = list[i].type == BM_MINUTIA_RIDGE_ENDING && list[j].type == BM_MINUTIA_RIDGE_ENDING;
       const int both_bifurcations = list[i].type == BM_MINUTIA_BIFURCATION && list[j].type == BM_MINUTIA_BIFURCATION;
-      if (both_bifurcations && distance < BRIDGE_DISTANCE_) {
+      if (both_bifurcations && distance < BRIDGE_PERIODS_APART_ * period) {
         drop[i] = drop[j] = 1;
         continue;
       }
-      if (both_endings && distance < BROKEN_RIDGE_DISTANCE_) {
+      if (both_endings && distance < BROKEN_RIDGE_PERIODS_ * period) {
         /* Facing each other: directions roughly opposite, and the gap runs
          * along the ridge rather than across to the next ridge. */
         const float ai = list[i].angle, aj = list[j].angle;
@@ -336,9 +349,10 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
     minutia_candidate_ m = list[i];
     if (m.removed) continue;
     const int x = (int)m.x, y = (int)m.y;
+    const int border = (int)lroundf(BORDER_PERIODS_ * local_period_(field, m.x, m.y));
     int near_border = 0;
     for (int k = 0; k < 8 && !near_border; ++k)
-      near_border = !foreground_at_(field, work, x + ring_dx_[k] * BORDER_DISTANCE_, y + ring_dy_[k] * BORDER_DISTANCE_);
+      near_border = !foreground_at_(field, work, x + ring_dx_[k] * border, y + ring_dy_[k] * border);
     if (near_border) continue;
     const float coherence = field_at_(field, field->coherence, m.x, m.y);
     if (coherence < MIN_COHERENCE_) continue;
