@@ -33,7 +33,7 @@ int cmd_convert(int argc, char **argv);
  * argv[*index] (and its value) when it is one; returns 1 if consumed, 0 if
  * not a reading option, -1 after printing a usage error. */
 int cli_parse_read_option(int argc, char **argv, int *index, bm_read_options *options);
-/* Reads a whole file (freed by the caller); prints the reason and returns 0 on failure. */
+/* Reads a whole file (freed by the caller; at most 64 MB); prints the reason and returns 0 on failure (cli_util.c). */
 int cli_load_file(const char *path, unsigned char **data, size_t *size);
 int cmd_demo(int argc, char **argv);
 int cmd_extract(int argc, char **argv);

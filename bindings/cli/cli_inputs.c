@@ -88,7 +88,9 @@ bm_status cli_load_face(const char *path, float **out, size_t *dimension) {
   size_t size = 0;
   if (!cli_load_file(path, &data, &size)) return BM_ERR_IO;
   size_t offset = 0, count = size / 4;
-  if (size >= 6 && memcmp(data, "\x93NUMPY", 6) == 0) {
+  /* A file starting like the NumPy magic is a .npy, even when cut inside the magic. */
+  const int looks_npy = memcmp(data, "\x93NUMPY", size < 6 ? size : 6) == 0 && size > 0;
+  if (looks_npy) {
     if (!parse_npy_header(data, size, &offset, &count)) {
       free(data);
       return face_error(path, BM_ERR_PARSE, "not a float32 vector .npy (dtype '<f4', shape (D,) or (1, D))");

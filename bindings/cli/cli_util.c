@@ -1,3 +1,5 @@
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -21,4 +23,37 @@ void cli_json_string(FILE *out, const char *text) {
     else fputc(*c, out);
   }
   fputc('"', out);
+}
+
+int cli_load_file(const char *path, unsigned char **data, size_t *size) {
+  FILE *file = fopen(path, "rb");
+  if (!file) {
+    fprintf(stderr, "biomatch: %s: %s\n", path, strerror(errno));
+    return 0;
+  }
+  size_t capacity = 1 << 16, used = 0;
+  unsigned char *buffer = malloc(capacity);
+  for (size_t got; buffer && (got = fread(buffer + used, 1, capacity - used, file)) > 0;) {
+    used += got;
+    if (used == capacity) {
+      unsigned char *grown = capacity < (64u << 20) ? realloc(buffer, capacity * 2) : NULL;
+      if (!grown) {
+        free(buffer);
+        buffer = NULL;
+        break;
+      }
+      buffer = grown;
+      capacity *= 2;
+    }
+  }
+  const int failed = ferror(file) || !buffer;
+  fclose(file);
+  if (failed) {
+    fprintf(stderr, "biomatch: %s: cannot read the file (too large or I/O error)\n", path);
+    free(buffer);
+    return 0;
+  }
+  *data = buffer;
+  *size = used;
+  return 1;
 }
