@@ -95,6 +95,20 @@ START_TEST(other_resolutions_map_back_to_the_input_grid) {
 }
 END_TEST
 
+/* Fine (children) and coarse ridges: the filter and the clean-up rules
+ * follow the local ridge period, so the one ending is found alone. */
+START_TEST(ending_found_at_fine_and_coarse_ridge_periods) {
+  const double periods[] = {6.0, 7.0, 11.0, 13.0};
+  for (size_t p = 0; p < sizeof periods / sizeof *periods; ++p) {
+    for (int inverted = 0; inverted <= 1; ++inverted) {
+      bm_template *tpl = extract_synthetic(SIDE, 500, periods[p], 160, 161, inverted);
+      check_single_minutia(tpl, 160, 161, periods[p], inverted ? BM_MINUTIA_BIFURCATION : BM_MINUTIA_RIDGE_ENDING);
+      bm_template_free(tpl);
+    }
+  }
+}
+END_TEST
+
 /* A short dark connector across two neighbouring ridges (a bridge, as ink
  * or sweat makes them) is not two bifurcations. Ridges of several periods:
  * the rule is measured in local ridge periods. */
@@ -210,6 +224,7 @@ int main(void) {
   tcase_add_test(tc, ridge_ending_found_in_place_and_direction);
   tcase_add_test(tc, inverted_ending_is_bifurcation_with_same_direction);
   tcase_add_test(tc, other_resolutions_map_back_to_the_input_grid);
+  tcase_add_test(tc, ending_found_at_fine_and_coarse_ridge_periods);
   tcase_add_test(tc, bridge_between_ridges_is_not_a_bifurcation);
   tcase_add_test(tc, blank_image_is_not_a_fingerprint);
   tcase_add_test(tc, noise_is_not_a_fingerprint);

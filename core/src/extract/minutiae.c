@@ -14,8 +14,9 @@
 #include "error.h"
 #include "extract/extract_internal.h"
 
-/* Steps traced along a ridge to read a minutia's direction (~1.1 periods). */
-#define DIRECTION_STEPS_ 10
+/* Steps traced along a ridge to read a minutia's direction, in local ridge
+ * periods (10 px at the adult mean). */
+#define DIRECTION_PERIODS_ (10.0f / 9.0f)
 /* The lengths below are in local ridge periods (ridge_frequency.c), so they
  * hold for fine and coarse ridges alike; at the adult mean of 9 px they are
  * 14, 10, 5, 16, 10 and 8 px. */
@@ -144,6 +145,41 @@ static float local_period_(const ridge_field_ *field, float x, float y) {
   return field_at_(field, field->period, x, y);
 }
 
+/* Starts a fresh walk from the junction (x, y) along the branch leaving
+ * through ring pixel `first`: the junction and the ring pixels of the other
+ * branches are marked visited, so the walk cannot turn into a sibling,
+ * while the ring pixels of its own run stay open to it. */
+static void mark_other_branches_(skeleton_view_ *view, int x, int y, int first) {
+  ++view->stamp;
+  view->stamps[(size_t)y * view->width + x] = view->stamp;
+  int own = 0;
+  for (int r = first; own < 8; ++r, ++own) {
+    const int i = r & 7;
+    if (!view->pixels[(size_t)(y + ring_dy_[i]) * view->width + x + ring_dx_[i]]) break;
+  }
+  for (int r = own; r < 8; ++r) {
+    const int i = (first + r) & 7;
+    view->stamps[(size_t)(y + ring_dy_[i]) * view->width + x + ring_dx_[i]] = view->stamp;
+  }
+}
+
+/* Skeleton lines crossed by a segment across the ridge flow (direction
+ * theta), 1.5 periods from (x, y) on the given side and 0.75 period long
+ * each way: one on the stem side of a bifurcation, two on the fork side. */
+static int ridges_across_(const skeleton_view_ *view, float x, float y, float theta, float period, float side) {
+  const float along_x = cosf(theta), along_y = sinf(theta);
+  const float cx = x + side * 1.5f * period * along_x, cy = y + side * 1.5f * period * along_y;
+  const int half = (int)lroundf(0.75f * period);
+  int runs = 0, previous = 0;
+  for (int k = -half; k <= half; ++k) {
+    const int px = (int)lroundf(cx - k * along_y), py = (int)lroundf(cy + k * along_x);
+    const int on = inside_(view, px, py) && view->pixels[(size_t)py * view->width + px];
+    runs += on && !previous;
+    previous = on;
+  }
+  return runs;
+}
+
 /* Screen angle (counter-clockwise, y up) of an image-space vector (y down). */
 static float screen_angle_(float dx, float dy) {
   float angle = atan2f(-dy, dx);
@@ -235,7 +271,7 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
       }
       /* Direction from a trace of fixed length, through junctions. */
       view.stamps[(size_t)y * view.width + x] = ++view.stamp;
-      trace_(&view, x, y, DIRECTION_STEPS_, 1, &end_x, &end_y, &taken);
+      trace_(&view, x, y, (int)lroundf(DIRECTION_PERIODS_ * period), 1, &end_x, &end_y, &taken);
       /* ISO direction of a ridge ending: along the ridge, into its body (the
        * fork direction of the valley bifurcation it is the dual of). */
       m->angle = resolve_direction_(field, m->x, m->y, (float)(end_x - x), (float)(end_y - y));
@@ -243,20 +279,18 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
       /* Trace each branch; the stem is the one most opposite the other two,
        * and the bifurcation points away from it, into the fork. */
       float ux[3] = {0}, uy[3] = {0};
-      int branches = 0;
+      int branches = 0, short_branch = 0;
+      const int direction_steps = (int)lroundf(DIRECTION_PERIODS_ * local_period_(field, m->x, m->y));
       for (int k = 0; k < 8 && branches < 3; ++k) {
         const int nx = x + ring_dx_[k], ny = y + ring_dy_[k];
         const int previous = (k + 7) & 7;
         if (!skeleton[(size_t)ny * view.width + nx]) continue;
         /* One start per run of neighbours: skip when the previous ring pixel is set. */
         if (skeleton[(size_t)(y + ring_dy_[previous]) * view.width + x + ring_dx_[previous]]) continue;
-        /* Fresh marks per branch: the junction and its ring are visited, so
-         * the walk cannot turn into a sibling branch. */
         int end_x, end_y, taken;
-        ++view.stamp;
-        for (int r = 0; r < 8; ++r) view.stamps[(size_t)(y + ring_dy_[r]) * view.width + x + ring_dx_[r]] = view.stamp;
-        view.stamps[(size_t)y * view.width + x] = view.stamp;
-        trace_(&view, nx, ny, DIRECTION_STEPS_ - 1, 1, &end_x, &end_y, &taken);
+        mark_other_branches_(&view, x, y, k);
+        trace_(&view, nx, ny, direction_steps - 1, 1, &end_x, &end_y, &taken);
+        short_branch |= taken < 2;
         const float vx = (float)(end_x - x), vy = (float)(end_y - y), length = sqrtf(vx * vx + vy * vy);
         if (length > 0) {
           ux[branches] = vx / length;
@@ -268,9 +302,7 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
          * degrees off it) joins two neighbouring ridges; real ridges run
          * with the flow. Both junctions are false bifurcations. */
         if (!m->removed) {
-          ++view.stamp;
-          for (int r = 0; r < 8; ++r) view.stamps[(size_t)(y + ring_dy_[r]) * view.width + x + ring_dx_[r]] = view.stamp;
-          view.stamps[(size_t)y * view.width + x] = view.stamp;
+          mark_other_branches_(&view, x, y, k);
           const int bridge_steps = (int)lroundf(BRIDGE_PERIODS_ * field_at_(field, field->period, m->x, m->y));
           if (trace_(&view, nx, ny, bridge_steps, 0, &end_x, &end_y, &taken) == TRACE_JUNCTION) {
             const float theta = field_at_(field, field->orientation, m->x, m->y);
@@ -292,6 +324,18 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
         }
       }
       m->angle = resolve_direction_(field, m->x, m->y, -ux[stem], -uy[stem]);
+      if (branches < 3 || short_branch) {
+        /* On fine ridges the branches crowd the junction's ring and a walk
+         * can end at once or two arms look like one: count ridges across
+         * the flow on each side instead; the fork is the side with two. */
+        const float period = local_period_(field, m->x, m->y), theta = field_at_(field, field->orientation, m->x, m->y);
+        const int ahead = ridges_across_(&view, m->x, m->y, theta, period, 1.0f);
+        const int behind = ridges_across_(&view, m->x, m->y, theta, period, -1.0f);
+        if (ahead != behind) {
+          const float side = ahead > behind ? 1.0f : -1.0f;
+          m->angle = resolve_direction_(field, m->x, m->y, side * cosf(theta), side * sinf(theta));
+        }
+      }
     }
   }
   /* A spur's or a bridge's other junction is a false bifurcation too. */
