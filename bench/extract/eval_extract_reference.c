@@ -9,8 +9,9 @@
  * the image grid, and pairs (ours, reference) are matched greedily by
  * distance: closer than REACH_MM_ and directions within 45 degrees.
  * Reported per folder: minutiae found by each, matched, recall (share of the
- * reference found), precision (share of ours the reference also has), and
- * the type agreement of the matched pairs.
+ * reference found), precision (share of ours the reference also has), the
+ * type agreement of the matched pairs, and, of the pairs matched by position
+ * alone, the share whose directions agree within 45 degrees.
  *
  *   build/bench/extract/bm_eval_extract_reference ../shared/data/fvc2002_db1_b [more folders]
  */
@@ -19,6 +20,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "biomatch/biomatch.h"
 
@@ -47,7 +49,23 @@ static double angle_difference(double a, double b) {
 
 typedef struct totals {
   size_t ours, reference, matched, same_type;
+  size_t placed, placed_same_direction; /* pairs matched by position alone */
 } totals;
+
+/* Greedy one-to-one matching of the candidate pairs (sorted by distance);
+ * returns the number of pairs kept and marks the minutiae used. */
+static size_t match_pairs(const candidate_pair *pairs, size_t count, unsigned char *used, size_t n_ours,
+                          int *kept_ours, int *kept_reference) {
+  size_t kept = 0;
+  for (size_t k = 0; k < count; ++k) {
+    if (used[pairs[k].ours] || used[n_ours + pairs[k].reference]) continue;
+    used[pairs[k].ours] = used[n_ours + pairs[k].reference] = 1;
+    kept_ours[kept] = pairs[k].ours;
+    kept_reference[kept] = pairs[k].reference;
+    ++kept;
+  }
+  return kept;
+}
 
 static int compare_image(const char *folder, int finger, int impression, totals *sum) {
   char image_path[2048], reference_path[2048];
@@ -87,20 +105,35 @@ static int compare_image(const char *folder, int finger, int impression, totals 
     const double radians = b[j].angle * M_PI / 180.0;
     bangle[j] = atan2(sin(radians) * scale_y, cos(radians) * scale_x) * 180.0 / M_PI;
   }
+  int *kept_ours = malloc(sizeof(int) * 2 * (n_ours + n_reference + 1)), *kept_reference = kept_ours + n_ours + n_reference + 1;
+  if (!kept_ours) {
+    fprintf(stderr, "out of memory\n");
+    free(bx);
+    free(pairs);
+    free(used);
+    return 1;
+  }
+  /* Direction check: match by position alone, then count agreeing directions. */
   size_t count = 0;
   for (size_t i = 0; i < n_ours; ++i)
     for (size_t j = 0; j < n_reference; ++j) {
       const double dx = a[i].x - bx[j], dy = a[i].y - by[j], distance = sqrt(dx * dx + dy * dy);
-      if (distance <= reach && angle_difference(a[i].angle, bangle[j]) <= 45.0)
-        pairs[count++] = (candidate_pair){distance, (int)i, (int)j};
+      if (distance <= reach) pairs[count++] = (candidate_pair){distance, (int)i, (int)j};
     }
   qsort(pairs, count, sizeof *pairs, compare_pair);
-  for (size_t k = 0; k < count; ++k) {
-    if (used[pairs[k].ours] || used[n_ours + pairs[k].reference]) continue;
-    used[pairs[k].ours] = used[n_ours + pairs[k].reference] = 1;
-    ++sum->matched;
-    sum->same_type += a[pairs[k].ours].type == b[pairs[k].reference].type;
-  }
+  size_t kept = match_pairs(pairs, count, used, n_ours, kept_ours, kept_reference);
+  sum->placed += kept;
+  for (size_t k = 0; k < kept; ++k)
+    sum->placed_same_direction += angle_difference(a[kept_ours[k]].angle, bangle[kept_reference[k]]) <= 45.0;
+  /* Agreement: position and direction. */
+  memset(used, 0, n_ours + n_reference + 1);
+  size_t agreeing = 0;
+  for (size_t k = 0; k < count; ++k)
+    if (angle_difference(a[pairs[k].ours].angle, bangle[pairs[k].reference]) <= 45.0) pairs[agreeing++] = pairs[k];
+  kept = match_pairs(pairs, agreeing, used, n_ours, kept_ours, kept_reference);
+  sum->matched += kept;
+  for (size_t k = 0; k < kept; ++k) sum->same_type += a[kept_ours[k]].type == b[kept_reference[k]].type;
+  free(kept_ours);
   sum->ours += n_ours;
   sum->reference += n_reference;
   free(bx);
@@ -125,10 +158,12 @@ int main(int argc, char **argv) {
         failures += compare_image(argv[f], finger, impression, &sum);
     const double recall = sum.reference ? (double)sum.matched / sum.reference : 0;
     const double precision = sum.ours ? (double)sum.matched / sum.ours : 0;
-    printf("%s: ours %zu, reference %zu, matched %zu: recall %.1f%%, precision %.1f%%, F1 %.1f%%, same type %.1f%%\n",
+    printf("%s: ours %zu, reference %zu, matched %zu: recall %.1f%%, precision %.1f%%, F1 %.1f%%, same type %.1f%%; "
+           "direction within 45 degrees for %.1f%% of the %zu matched by position\n",
            argv[f], sum.ours, sum.reference, sum.matched, 100 * recall, 100 * precision,
            recall + precision > 0 ? 200 * recall * precision / (recall + precision) : 0,
-           sum.matched ? 100.0 * sum.same_type / sum.matched : 0);
+           sum.matched ? 100.0 * sum.same_type / sum.matched : 0,
+           sum.placed ? 100.0 * sum.placed_same_direction / sum.placed : 0, sum.placed);
   }
   return failures ? 1 : 0;
 }
