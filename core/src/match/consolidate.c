@@ -62,14 +62,21 @@ static pthread_once_t tables_once_ = PTHREAD_ONCE_INIT;
 
 static double sigmoid(double value, double mu, double tau) { return 1.0 / (1.0 + exp(-tau * (value - mu))); }
 
+/* Compatibilities below this are stored as 0: they cannot move a score,
+ * and the products of two or three such tails (down to 1e-90) would be
+ * subnormal floats, which cost a microcode assist per operation on x86. */
+#define BM_COMPATIBILITY_FLOOR 1e-6
+
+static float compatibility(double value) { return value < BM_COMPATIBILITY_FLOOR ? 0.0f : (float)value; }
+
 static void build_tables(void) {
   /* Distances differing by 5 px (0.25 mm) are half compatible; angles by 15 degrees. */
   for (unsigned i = 0; i < BM_DISTANCE_TABLE; ++i)
-    distance_compatibility_[i] = (float)sigmoid((double)i / BM_DISTANCE_STEPS_PER_PX, 5.0, -8.0 / 5.0);
+    distance_compatibility_[i] = compatibility(sigmoid((double)i / BM_DISTANCE_STEPS_PER_PX, 5.0, -8.0 / 5.0));
   for (unsigned i = 0; i <= BM_COSINE_TABLE; ++i) {
     double cosine = 1.0 - 2.0 * i / BM_COSINE_TABLE;
     cosine = cosine < -1 ? -1 : cosine;
-    cosine_compatibility_[i] = (float)sigmoid(acos(cosine), PI_ / 12, -30.0);
+    cosine_compatibility_[i] = compatibility(sigmoid(acos(cosine), PI_ / 12, -30.0));
   }
   for (unsigned i = 0; i < BM_DIRECTION_TABLE; ++i) {
     const double angle = 2 * PI_ * i / BM_DIRECTION_TABLE;
