@@ -1,12 +1,13 @@
 #include "det_plot.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "biomatch/biomatch.h"
 
-enum { WIDTH = 480, HEIGHT = 480, MARGIN = 30 };
+enum { WIDTH = 480, HEIGHT = 480, MARGIN = 40 };
 
 typedef struct canvas {
   uint8_t *rgb;
@@ -36,6 +37,34 @@ static void line(canvas *c, int x0, int y0, int x1, int y1, int thick, const uin
       y0 += sy;
     }
   }
+}
+
+/* A 5x7 pixel font for the axis labels, only the characters they use
+ * (one byte per row, bit 4 = leftmost column). */
+static const struct glyph {
+  char c;
+  uint8_t rows[7];
+} glyphs[] = {
+    {'0', {0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E}}, {'1', {0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E}},
+    {'2', {0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F}}, {'3', {0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E}},
+    {'4', {0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02}}, {'5', {0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E}},
+    {'6', {0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E}}, {'7', {0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08}},
+    {'8', {0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E}}, {'9', {0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C}},
+    {'e', {0x00, 0x00, 0x0E, 0x11, 0x1F, 0x10, 0x0E}}, {'-', {0x00, 0x00, 0x00, 0x1F, 0x00, 0x00, 0x00}},
+    {'F', {0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x10}}, {'M', {0x11, 0x1B, 0x15, 0x15, 0x11, 0x11, 0x11}},
+    {'N', {0x11, 0x11, 0x19, 0x15, 0x13, 0x11, 0x11}}, {'R', {0x1E, 0x11, 0x11, 0x1E, 0x14, 0x12, 0x11}},
+};
+enum { GLYPH_ADVANCE = 6 };
+
+/* Draws `text` with its top-left corner at (x, y); characters without a glyph are left blank. */
+static void text(canvas *c, int x, int y, const char *s, const uint8_t colour[3]) {
+  for (; *s; ++s, x += GLYPH_ADVANCE)
+    for (size_t g = 0; g < sizeof glyphs / sizeof *glyphs; ++g) {
+      if (glyphs[g].c != *s) continue;
+      for (int row = 0; row < 7; ++row)
+        for (int column = 0; column < 5; ++column)
+          if (glyphs[g].rows[row] & (0x10 >> column)) put(c, x + column, y + row, colour);
+    }
 }
 
 /* Pixel coordinate of a rate on an axis of `span` pixels. */
@@ -107,6 +136,17 @@ int det_plot_write(const char *path, const det_curve *curves, size_t curve_count
     line(&c, offset, MARGIN, offset, HEIGHT - MARGIN, 1, grid);
     line(&c, MARGIN, offset, WIDTH - MARGIN, offset, 1, grid);
   }
+  /* Decade labels ("1e-4" ... "1") under the x axis and left of the y axis, axis names. */
+  for (int d = 0; d <= decades; ++d) {
+    char label[8];
+    if (d == decades) snprintf(label, sizeof label, "1");
+    else snprintf(label, sizeof label, "1e%d", (int)lowest + d);
+    const int width = (int)strlen(label) * GLYPH_ADVANCE - 1, offset = MARGIN + span * d / decades;
+    text(&c, offset - width / 2, HEIGHT - MARGIN + 5, label, frame);
+    text(&c, MARGIN - 4 - width, HEIGHT - offset - 3, label, frame);
+  }
+  text(&c, WIDTH / 2 - 8, HEIGHT - MARGIN + 18, "FMR", frame);
+  text(&c, 4, MARGIN - 16, "FNMR", frame);
   line(&c, MARGIN, HEIGHT - MARGIN, WIDTH - MARGIN, MARGIN, 1, diagonal);
   line(&c, MARGIN, HEIGHT - MARGIN, WIDTH - MARGIN, HEIGHT - MARGIN, 1, frame);
   line(&c, MARGIN, MARGIN, MARGIN, HEIGHT - MARGIN, 1, frame);
