@@ -56,8 +56,9 @@ void bm_ridge_field_free_(ridge_field_ *field);
 /* Fails with BM_ERR_NOT_A_FINGERPRINT when the field holds too little ridge area. */
 bm_status bm_ridge_field_check_fingerprint_(const ridge_field_ *field);
 
-/* Fills field->period from the oriented gray-level signature of every
- * foreground block, smoothed and filled in from neighbouring blocks. */
+/* Fills field->period and field->clarity from the oriented gray-level
+ * signature of every foreground block, smoothed and filled in from
+ * neighbouring blocks, and drops unclear blocks from the foreground's margin. */
 bm_status bm_ridge_frequency_compute_(const work_image_ *work, ridge_field_ *field);
 
 /* Contextual filtering: out[i] = 1 on ridge pixels of the foreground, else 0. */

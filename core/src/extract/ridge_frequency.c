@@ -16,7 +16,9 @@
  * twice its period too) and refined by a parabola. Blocks whose signature
  * is not periodic enough (scars, smudges, cores) get no reading; the map is
  * then averaged over neighbouring blocks weighted by how periodic each
- * reading was, which fills them from their surroundings. */
+ * reading was, which fills them from their surroundings. The clarity of a
+ * block is the mean periodicity around it; it grades the minutiae and trims
+ * the segmentation's margin. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,9 @@
 #define SIGNATURE_ (2 * HALF_ACROSS_ + 1)
 /* Normalised autocorrelation below which a signature is not periodic. */
 #define MIN_PERIODICITY_ 0.25f
+/* Depth of unclear margin dropped from the segmentation, in blocks (24 px,
+ * about 2.5 ridge periods). */
+#define MARGIN_PEEL_ 3
 /* Window of the smoothing, in blocks each side (5x5 blocks, 40 px). */
 #define SMOOTH_RADIUS_ 2
 /* Orientation steps of the sampling patterns (3.75 degrees): the largest
@@ -194,6 +199,22 @@ bm_status bm_ridge_frequency_compute_(const work_image_ *work, ridge_field_ *fie
           }
       field->clarity[by * blocks_x + bx] = n ? sum / n : 0.0f;
     }
+  /* The segmentation's contrast rule lets in textured sensor background
+   * next to faint prints, where the filter then draws ridges. Its outer
+   * blocks whose ridges are not periodic are dropped, up to MARGIN_PEEL_
+   * blocks deep: only the margin, never unclear areas inside the print. */
+  for (int pass = 0; pass < MARGIN_PEEL_; ++pass) {
+    for (int i = 0; i < count; ++i) {
+      reading[i] = 0;
+      if (!field->foreground[i] || field->clarity[i] >= MIN_PERIODICITY_) continue;
+      const int bx = i % blocks_x, by = i / blocks_x;
+      reading[i] = (float)(bx == 0 || by == 0 || bx == blocks_x - 1 || by == blocks_y - 1 || !field->foreground[i - 1] ||
+                           !field->foreground[i + 1] || !field->foreground[i - blocks_x] ||
+                           !field->foreground[i + blocks_x]);
+    }
+    for (int i = 0; i < count; ++i)
+      if (reading[i] > 0) field->foreground[i] = 0;
+  }
   free(reading);
   free(patterns);
   return BM_OK;
