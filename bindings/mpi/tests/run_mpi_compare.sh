@@ -61,4 +61,22 @@ if $mpi "$other" "$bin/biomatch-mpi" stats --db "$work/db" > /dev/null 2> "$work
   fail "a job with $other ranks opened a gallery of $ranks"
 fi
 grep -q "over $ranks ranks" "$work/other.err" || fail "no clear message for a wrong rank count"
+# 5. bad input: a specific error on stderr and exit status 1, the rest still done
+printf 'bad-line\nnewcomer 1 %s\nnobody 1 /nonexistent.bmt\ndelete never-enrolled\n' \
+  "$(head -n 1 "$work/data/enroll.txt" | cut -d' ' -f3)" > "$work/bad.txt"
+if $mpi "$ranks" "$bin/biomatch-mpi" enroll --db "$work/db" --batch 4 < "$work/bad.txt" > "$work/bad.out" 2> "$work/bad.err"; then
+  fail "enrol with bad lines exited 0"
+fi
+grep -q "^ok newcomer$" "$work/bad.out" || fail "good line among bad ones not acknowledged"
+grep -q "^error bad-line: BM_ERR_INVALID_ARGUMENT" "$work/bad.err" || fail "malformed line not reported"
+grep -q "^error nobody: BM_ERR_IO" "$work/bad.err" || fail "unreadable file not reported"
+grep -q "^error never-enrolled: BM_ERR_NOT_FOUND" "$work/bad.err" || fail "delete of an unknown id not reported"
+set +e
+$mpi "$ranks" "$bin/biomatch-mpi" identify --db "$work/db" --position 1 /nonexistent.bmt "$(head -n 1 "$work/data/enroll.txt" | cut -d' ' -f3)" \
+  > "$work/badprobe.out" 2> "$work/badprobe.err"
+code=$?
+set -e
+[ "$code" -eq 1 ] || fail "identify with an unreadable probe exited $code"
+grep -q "nonexistent.bmt: BM_ERR_IO" "$work/badprobe.err" || fail "unreadable probe not reported"
+grep -q "newcomer" "$work/badprobe.out" || fail "the readable probe was not answered"
 echo "ranks=$ranks: enrol, identify, dedup and restart equal to the single process"
