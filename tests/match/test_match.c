@@ -310,10 +310,13 @@ static uint64_t random_word(void) {
 START_TEST(kernels_agree_on_random_cylinders) {
   /* Random cylinders (layers inside the validity mask, as prepared ones
    * are, and also outside it), every gallery length 0..41 (tails of the
-   * 8-wide blocks), every misalignment 0..7, several minimum_common
-   * thresholds: every tier must give the scalar reference's bits. */
+   * vector blocks), probes at every byte misalignment and planes at every
+   * 8-byte offset inside a vector, several minimum_common thresholds: every
+   * tier must give the scalar reference's bits and best column. */
   enum { GALLERY = 41 };
-  uint8_t probe_bytes[BM_MCC_CYLINDER_BYTES + 8], gallery_bytes[GALLERY * BM_MCC_CYLINDER_BYTES + 8];
+  uint8_t probe_bytes[BM_MCC_CYLINDER_BYTES + 8];
+  uint8_t gallery[GALLERY * BM_MCC_CYLINDER_BYTES];
+  uint64_t plane_buffer[BM_MCC_WORDS * BM_MCC_MAX_STRIDE + 8];
   tier_ tiers[2];
   const size_t tier_count = simd_tiers(tiers);
   const unsigned minimums[] = {0, 20, bm_mcc_minimum_common_cells_(), 64};
@@ -329,15 +332,18 @@ START_TEST(kernels_agree_on_random_cylinders) {
         words[c * BM_MCC_WORDS + w] = inside_mask ? layer & mask : layer;
       }
     }
-    const size_t misalign = (size_t)round % 8;
-    uint8_t *probe = probe_bytes + misalign, *gallery = gallery_bytes + (7 - misalign);
+    uint8_t *probe = probe_bytes + (size_t)round % 8;
+    uint64_t *planes = plane_buffer + (size_t)round % 8;
     memcpy(probe, words, BM_MCC_CYLINDER_BYTES);
     memcpy(gallery, words + BM_MCC_WORDS, GALLERY * BM_MCC_CYLINDER_BYTES);
-    for (size_t m = 0; m < sizeof minimums / sizeof *minimums; ++m)
-      for (size_t length = 0; length <= GALLERY; ++length) {
+    for (size_t length = 0; length <= GALLERY; ++length) {
+      bm_mcc_gallery_planes_(gallery, length, planes);
+      for (size_t j = 0; j < length; ++j) /* the planes hold the cylinders' words */
+        ck_assert(planes[3 * bm_mcc_plane_stride_(length) + j] == words[(j + 1) * BM_MCC_WORDS + 3]);
+      for (size_t m = 0; m < sizeof minimums / sizeof *minimums; ++m) {
         float expected[GALLERY + 1], got[GALLERY + 1];
         expected[length] = got[length] = -7.0f; /* guard: nothing written past the row */
-        const size_t best = bm_mcc_similarity_row_scalar_(probe, gallery, length, minimums[m], expected);
+        const size_t best = bm_mcc_similarity_row_scalar_(probe, planes, length, minimums[m], expected);
         size_t first_largest = length;
         for (size_t j = 0; j < length; ++j) {
           ck_assert(expected[j] >= 0.0f && expected[j] <= 1.0f);
@@ -345,11 +351,12 @@ START_TEST(kernels_agree_on_random_cylinders) {
         }
         ck_assert_uint_eq(best, first_largest);
         for (size_t t = 0; t < tier_count; ++t) {
-          ck_assert_uint_eq(tiers[t].row(probe, gallery, length, minimums[m], got), best);
+          ck_assert_uint_eq(tiers[t].row(probe, planes, length, minimums[m], got), best);
           ck_assert_msg(memcmp(expected, got, (length + 1) * sizeof *got) == 0,
                         "%s differs: round %d, length %zu, minimum %u", tiers[t].name, round, length, minimums[m]);
         }
       }
+    }
   }
 }
 END_TEST
@@ -372,12 +379,14 @@ START_TEST(kernels_agree_bit_exactly) {
   ck_assert(reference_score > 0.1f);
   size_t positive = 0;
   for (size_t t = 0; t < tier_count; ++t) {
+    uint64_t planes[BM_MCC_WORDS * BM_MCC_MAX_STRIDE];
+    bm_mcc_gallery_planes_(vb.cylinders, vb.count, planes);
     for (size_t i = 0; i < pa.view.count; ++i) {
       float expected[BM_MAX_MINUTIAE], got[BM_MAX_MINUTIAE];
-      bm_mcc_similarity_row_scalar_(pa.view.cylinders + BM_MCC_CYLINDER_BYTES * i, vb.cylinders, vb.count,
+      bm_mcc_similarity_row_scalar_(pa.view.cylinders + BM_MCC_CYLINDER_BYTES * i, planes, vb.count,
                                     bm_mcc_minimum_common_cells_(), expected);
-      tiers[t].row(pa.view.cylinders + BM_MCC_CYLINDER_BYTES * i, vb.cylinders, vb.count,
-                   bm_mcc_minimum_common_cells_(), got);
+      tiers[t].row(pa.view.cylinders + BM_MCC_CYLINDER_BYTES * i, planes, vb.count, bm_mcc_minimum_common_cells_(),
+                   got);
       ck_assert_msg(memcmp(expected, got, vb.count * sizeof *got) == 0, "%s differs on row %zu", tiers[t].name, i);
       for (size_t j = 0; j < vb.count; ++j) positive += expected[j] > 0;
     }

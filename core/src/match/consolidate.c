@@ -317,10 +317,12 @@ bm_status bm_mcc_compare_(const bm_mcc_probe_ *probe, const bm_prepared_view_ *g
     similarity = malloc(na * nb * sizeof *similarity);
     if (!similarity) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "bm_match: %zu x %zu similarity pairs", na, nb);
   }
+  uint64_t planes[BM_MCC_WORDS * BM_MCC_MAX_STRIDE];
+  bm_mcc_gallery_planes_(gallery->cylinders, nb, planes);
   uint8_t row_best[BM_MAX_MINUTIAE];
   for (size_t i = 0; i < na; ++i) {
-    const size_t best = row(probe->view.cylinders + BM_MCC_CYLINDER_BYTES * i, gallery->cylinders, nb,
-                            minimum_common_cells_, similarity + i * nb);
+    const size_t best = row(probe->view.cylinders + BM_MCC_CYLINDER_BYTES * i, planes, nb, minimum_common_cells_,
+                            similarity + i * nb);
     row_best[i] = best < nb ? (uint8_t)best : (uint8_t)BM_NO_COLUMN;
   }
   const size_t smaller = na < nb ? na : nb;

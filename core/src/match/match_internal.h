@@ -52,25 +52,37 @@ typedef struct bm_prepared_view_ {
 /* Header checks only (no checksum): magic, version, declared size <= size. */
 bm_status bm_prepared_view_make_(const void *blob, size_t size, bm_prepared_view_ *view);
 
-/* Local similarity of one probe cylinder with each of `gallery_count`
- * gallery cylinders (consecutive records, any alignment): with c the cells
- * valid in both, a and b the layer bits inside c, |x| = popcount,
+/* The gallery side of a comparison, transposed once per comparison into
+ * word planes: plane w (0 = validity masks, 1..6 = layers) holds word w of
+ * every gallery cylinder, at planes + w * stride. The stride is a multiple
+ * of BM_MCC_PLANE_ALIGN and the words past the last cylinder are 0, so the
+ * kernels read whole vectors, one cylinder per lane, and never reduce
+ * across lanes. */
+enum { BM_MCC_PLANE_ALIGN = 8, BM_MCC_MAX_STRIDE = (BM_MAX_MINUTIAE + 7) / 8 * 8 };
+static inline size_t bm_mcc_plane_stride_(size_t count) {
+  return (count + BM_MCC_PLANE_ALIGN - 1) / BM_MCC_PLANE_ALIGN * BM_MCC_PLANE_ALIGN;
+}
+void bm_mcc_gallery_planes_(const uint8_t *cylinders, size_t count, uint64_t *planes);
+
+/* Local similarity of one probe cylinder (7 words, any alignment) with each
+ * of `gallery_count` gallery cylinders given as planes (above): with c the
+ * cells valid in both, a and b the layer bits inside c, |x| = popcount,
  *   similarity = 1 - sqrt|a ^ b| / (sqrt|a| + sqrt|b|)
  * computed in single precision in exactly this order (IEEE sqrt and
  * division are correctly rounded, so every tier gives the same bits).
  * A pair sharing fewer than `minimum_common` cells, with no bits at all,
  * or with a similarity <= 0 gets 0. Returns the index of the first largest
  * positive similarity, gallery_count when there is none. */
-typedef size_t (*bm_mcc_similarity_row_fn_)(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
+typedef size_t (*bm_mcc_similarity_row_fn_)(const uint8_t *probe_cylinder, const uint64_t *gallery_planes,
                                          size_t gallery_count, unsigned minimum_common, float *similarity);
 
-size_t bm_mcc_similarity_row_scalar_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
-                                   size_t gallery_count, unsigned minimum_common, float *similarity);
+size_t bm_mcc_similarity_row_scalar_(const uint8_t *probe_cylinder, const uint64_t *gallery_planes,
+                                     size_t gallery_count, unsigned minimum_common, float *similarity);
 #if defined(__x86_64__) || defined(__i386__)
-size_t bm_mcc_similarity_row_avx2_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
-                                 size_t gallery_count, unsigned minimum_common, float *similarity);
-size_t bm_mcc_similarity_row_avx512_(const uint8_t *probe_cylinder, const uint8_t *gallery_cylinders,
+size_t bm_mcc_similarity_row_avx2_(const uint8_t *probe_cylinder, const uint64_t *gallery_planes,
                                    size_t gallery_count, unsigned minimum_common, float *similarity);
+size_t bm_mcc_similarity_row_avx512_(const uint8_t *probe_cylinder, const uint64_t *gallery_planes,
+                                     size_t gallery_count, unsigned minimum_common, float *similarity);
 #endif
 
 /* sqrtf(n) for every popcount n a pair can give (square_roots.c). */
