@@ -13,7 +13,7 @@ static long long now_ms(void) {
 
 static void draw(const cli_progress *progress, size_t done) {
   enum { BAR = 30 };
-  const size_t filled = progress->total ? done * BAR / progress->total : BAR;
+  const size_t filled = progress->total ? (done < progress->total ? done : progress->total) * BAR / progress->total : 0;
   char bar[BAR + 1];
   for (size_t i = 0; i < BAR; ++i) bar[i] = i < filled ? '#' : '.';
   bar[BAR] = '\0';
