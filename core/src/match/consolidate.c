@@ -158,18 +158,22 @@ static size_t best_free_column(const float *row, size_t nb, const uint64_t *used
   return best;
 }
 
-/* Row order of the selection heap: larger bound first, then lower row. */
-static inline int row_before(const float *bound, uint8_t i, uint8_t j) {
-  return bound[i] > bound[j] || (bound[i] == bound[j] && i < j);
+/* Heap key of a row: its bound's bits (a positive float orders like its
+ * bit pattern) above the complement of the row number, so one integer
+ * comparison orders by larger bound, then lower row. */
+static inline uint64_t row_key(float bound, size_t row) {
+  uint32_t bits;
+  memcpy(&bits, &bound, sizeof bits);
+  return (uint64_t)bits << 8 | (uint64_t)(255 - row);
 }
 
-static void sift_down(uint8_t *heap, size_t size, size_t at, const float *bound) {
-  const uint8_t item = heap[at];
+static void sift_down(uint64_t *heap, size_t size, size_t at) {
+  const uint64_t item = heap[at];
   for (;;) {
     size_t child = 2 * at + 1;
     if (child >= size) break;
-    if (child + 1 < size && row_before(bound, heap[child + 1], heap[child])) ++child;
-    if (!row_before(bound, heap[child], item)) break;
+    child += child + 1 < size && heap[child + 1] > heap[child];
+    if (heap[child] <= item) break;
     heap[at] = heap[child];
     at = child;
   }
@@ -186,37 +190,33 @@ static void sift_down(uint8_t *heap, size_t size, size_t at, const float *bound)
 static size_t select_pairs(const float *similarity, size_t na, size_t nb, uint8_t *row_best, size_t limit,
                            selected_pair_ *selected) {
   uint64_t used_b[4] = {0};
-  float bound[BM_MAX_MINUTIAE];
-  uint8_t heap[BM_MAX_MINUTIAE];
+  uint64_t heap[BM_MAX_MINUTIAE];
   size_t size = 0;
   for (size_t i = 0; i < na; ++i)
-    if (row_best[i] != BM_NO_COLUMN) {
-      bound[i] = similarity[i * nb + row_best[i]];
-      heap[size++] = (uint8_t)i;
-    }
-  for (size_t at = size / 2; at-- > 0;) sift_down(heap, size, at, bound);
+    if (row_best[i] != BM_NO_COLUMN) heap[size++] = row_key(similarity[i * nb + row_best[i]], i);
+  for (size_t at = size / 2; at-- > 0;) sift_down(heap, size, at);
   size_t count = 0;
   while (count < limit && size > 0) {
-    const uint8_t a = heap[0];
+    const size_t a = 255 - (size_t)(heap[0] & 0xFF);
     const size_t b = row_best[a];
     if (used_b[b / 64] >> (b % 64) & 1) { /* stale: the row's best free column, then choose again */
       const size_t column = best_free_column(similarity + a * nb, nb, used_b);
       if (column < nb) {
         row_best[a] = (uint8_t)column;
-        bound[a] = similarity[a * nb + column];
+        heap[0] = row_key(similarity[a * nb + column], a);
       } else {
         heap[0] = heap[--size];
       }
-      sift_down(heap, size, 0, bound);
+      sift_down(heap, size, 0);
       continue;
     }
-    selected[count].similarity = bound[a];
-    selected[count].a = a;
+    used_b[b / 64] |= 1ull << (b % 64);
+    selected[count].similarity = similarity[a * nb + b];
+    selected[count].a = (uint8_t)a;
     selected[count].b = (uint8_t)b;
     ++count;
-    used_b[b / 64] |= 1ull << (b % 64);
     heap[0] = heap[--size];
-    sift_down(heap, size, 0, bound);
+    sift_down(heap, size, 0);
   }
   return count;
 }
