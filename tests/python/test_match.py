@@ -87,36 +87,42 @@ def test_concurrent_threads_share_one_probe(rng):
         assert np.array_equal(result, expected)
 
 
+def longest_pause_during(call):
+    """Runs call() on another thread; returns (longest gap between two
+    consecutive clock readings of this thread while it ran, call duration)."""
+    done = threading.Event()
+
+    def work():
+        call()
+        done.set()
+
+    worker = threading.Thread(target=work)
+    # Timing starts before start(): a GIL-holding call would block this
+    # thread in start() or in the loop below for the whole call.
+    started = last = time.perf_counter()
+    longest = 0.0
+    worker.start()
+    while True:  # the sample after `done` counts too: a GIL-holding call shows up as one long pause
+        finished = done.is_set()
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+        if finished:
+            break
+    worker.join()
+    return longest, time.perf_counter() - started
+
+
 def test_matching_releases_the_gil(rng):
     """While one thread is inside bm_match_many, another Python thread keeps
-    running: the longest pause it sees is far shorter than the C call. If the
-    GIL were held, the pause would be the whole call."""
+    running: its longest pause is far shorter than the C call. With the GIL
+    held, the pause would be the whole call, in every attempt; a busy
+    machine can stall this thread once, so three attempts are allowed."""
     gallery = biomatch.PreparedTemplates(make_gallery(rng, 40))
     repeats = biomatch.PreparedTemplates([gallery[i % len(gallery)] for i in range(8000)])
     with biomatch.Probe(gallery[0]) as probe:
-        started = time.perf_counter()
-        probe.match_many(repeats)
-        call_seconds = time.perf_counter() - started
-        done = threading.Event()
-
-        def work():
-            probe.match_many(repeats)
-            done.set()
-
-        worker = threading.Thread(target=work)
-        # Timing starts before start(): a GIL-holding call would block this
-        # thread in start() or in the loop below for the whole call.
-        longest_pause, last = 0.0, time.perf_counter()
-        worker.start()
-        while True:  # the sample after `done` counts too: a GIL-holding call shows up as one long pause
-            finished = done.is_set()
-            now = time.perf_counter()
-            longest_pause, last = max(longest_pause, now - last), now
-            if finished:
-                break
-        worker.join()
-    assert call_seconds > 0.05, "gallery too small to measure"
-    assert longest_pause < 0.5 * call_seconds, (longest_pause, call_seconds)
+        attempts = [longest_pause_during(lambda: probe.match_many(repeats)) for _ in range(3)]
+    assert min(duration for _, duration in attempts) > 0.05, "gallery too small to measure"
+    assert any(pause < 0.5 * duration for pause, duration in attempts), attempts
 
 
 def test_real_mates_outscore_impostors(fvc_db1):
