@@ -361,6 +361,73 @@ START_TEST(kernels_agree_on_random_cylinders) {
 }
 END_TEST
 
+/* Reference greedy selection: every positive pair sorted by decreasing
+ * similarity, then probe-major index; take what is free. */
+static const float *reference_similarity_;
+static int by_similarity_then_index(const void *left, const void *right) {
+  const uint32_t p = *(const uint32_t *)left, q = *(const uint32_t *)right;
+  const float a = reference_similarity_[p], b = reference_similarity_[q];
+  if (a != b) return a > b ? -1 : 1;
+  return p < q ? -1 : p > q;
+}
+
+static size_t reference_selection(const float *similarity, size_t na, size_t nb, size_t limit, bm_mcc_pair_ *out) {
+  static uint32_t order[BM_MAX_MINUTIAE * BM_MAX_MINUTIAE];
+  size_t count = 0;
+  for (size_t p = 0; p < na * nb; ++p)
+    if (similarity[p] > 0) order[count++] = (uint32_t)p;
+  reference_similarity_ = similarity;
+  qsort(order, count, sizeof *order, by_similarity_then_index);
+  uint8_t used_a[BM_MAX_MINUTIAE] = {0}, used_b[BM_MAX_MINUTIAE] = {0};
+  size_t selected = 0;
+  for (size_t s = 0; s < count && selected < limit; ++s) {
+    const size_t a = order[s] / nb, b = order[s] % nb;
+    if (used_a[a] || used_b[b]) continue;
+    used_a[a] = used_b[b] = 1;
+    out[selected++] = (bm_mcc_pair_){similarity[order[s]], (uint8_t)a, (uint8_t)b};
+  }
+  return selected;
+}
+
+START_TEST(selection_equals_sorted_greedy) {
+  /* Random matrices with many ties (few distinct values), zeros, hub
+   * columns that many rows prefer, every limit up to min(na, nb): the lazy
+   * heap selection must equal the full sort. */
+  static float similarity[BM_MAX_MINUTIAE * BM_MAX_MINUTIAE];
+  for (int round = 0; round < 200; ++round) {
+    const size_t largest = round < 195 ? 50 : 255; /* a few at the maximum template size */
+    const size_t na = 1 + (size_t)(uniform() * largest), nb = 1 + (size_t)(uniform() * largest);
+    const int levels = 2 + round % 20;
+    const size_t hub = (size_t)(uniform() * nb);
+    for (size_t i = 0; i < na; ++i)
+      for (size_t j = 0; j < nb; ++j) {
+        float value = uniform() < 0.2 ? 0.0f : (float)(1 + (int)(uniform() * levels)) / (float)levels;
+        if (j == hub && uniform() < 0.5) value = 1.0f;
+        similarity[i * nb + j] = value;
+      }
+    const size_t smaller = na < nb ? na : nb;
+    for (size_t limit = 1; limit <= smaller; limit += 1 + smaller / 8) {
+      uint8_t row_best[BM_MAX_MINUTIAE];
+      for (size_t i = 0; i < na; ++i) {
+        size_t best = nb;
+        for (size_t j = 0; j < nb; ++j)
+          if (similarity[i * nb + j] > (best < nb ? similarity[i * nb + best] : 0.0f)) best = j;
+        row_best[i] = best < nb ? (uint8_t)best : 0xFF;
+      }
+      bm_mcc_pair_ expected[BM_MAX_MINUTIAE], got[BM_MAX_MINUTIAE];
+      const size_t expected_count = reference_selection(similarity, na, nb, limit, expected);
+      const size_t got_count = bm_mcc_select_pairs_(similarity, na, nb, row_best, limit, got);
+      ck_assert_uint_eq(got_count, expected_count);
+      for (size_t k = 0; k < got_count; ++k) {
+        ck_assert_msg(got[k].a == expected[k].a && got[k].b == expected[k].b && got[k].similarity == expected[k].similarity,
+                      "round %d (%zu x %zu, limit %zu): pair %zu is (%u,%u), expected (%u,%u)", round, na, nb, limit, k,
+                      got[k].a, got[k].b, expected[k].a, expected[k].b);
+      }
+    }
+  }
+}
+END_TEST
+
 START_TEST(kernels_agree_bit_exactly) {
   /* Every tier against the scalar reference on real cylinders of many pairs. */
   bm_template *a = synthetic(60, 1000, 1000), *b = transformed(a, 77, 0, 0, 3, 10, 10);
@@ -485,6 +552,7 @@ int main(void) {
   tcase_add_test(core, square_root_table_is_exact);
   tcase_add_test(core, kernels_agree_on_random_cylinders);
   tcase_add_test(core, kernels_agree_bit_exactly);
+  tcase_add_test(core, selection_equals_sorted_greedy);
   tcase_add_test(core, threads_share_one_probe);
   tcase_add_test(core, calibration_is_monotone);
   suite_add_tcase(suite, core);

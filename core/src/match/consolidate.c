@@ -47,10 +47,7 @@ enum {
 #define BM_PAIR_COUNT_MU 20.0
 #define BM_PAIR_COUNT_TAU 0.4
 
-typedef struct selected_pair_ {
-  float similarity;
-  uint8_t a, b;
-} selected_pair_;
+typedef bm_mcc_pair_ selected_pair_;
 
 /* Compatibility sigmoids of the relaxation and other constants, tabulated once. */
 static float distance_compatibility_[BM_DISTANCE_TABLE];
@@ -187,8 +184,8 @@ static void sift_down(uint64_t *heap, size_t size, size_t at) {
  * similarity of a row whose best column was taken by another row remains an
  * upper bound of its best free one, so the row is re-scanned only if it
  * comes out on top (lazily). No sort of all pairs. */
-static size_t select_pairs(const float *similarity, size_t na, size_t nb, uint8_t *row_best, size_t limit,
-                           selected_pair_ *selected) {
+size_t bm_mcc_select_pairs_(const float *similarity, size_t na, size_t nb, uint8_t *row_best, size_t limit,
+                            bm_mcc_pair_ *selected) {
   uint64_t used_b[4] = {0};
   uint64_t heap[BM_MAX_MINUTIAE];
   size_t size = 0;
@@ -328,7 +325,7 @@ bm_status bm_mcc_compare_(const bm_mcc_probe_ *probe, const bm_prepared_view_ *g
   const size_t smaller = na < nb ? na : nb;
   selected_pair_ selected[BM_RELAXED_MAX];
   const size_t selected_count =
-      select_pairs(similarity, na, nb, row_best, smaller < BM_RELAXED_MAX ? smaller : BM_RELAXED_MAX, selected);
+      bm_mcc_select_pairs_(similarity, na, nb, row_best, smaller < BM_RELAXED_MAX ? smaller : BM_RELAXED_MAX, selected);
   if (similarity != stack_similarity) free(similarity);
   if (selected_count == 0) return BM_OK;
   *out_score = relax_and_score(selected, selected_count, probe, gallery, scored_pair_target_[smaller]);

@@ -123,6 +123,18 @@ typedef struct bm_mcc_probe_ {
 bm_status bm_mcc_probe_init_(bm_mcc_probe_ *probe);
 void bm_mcc_probe_release_(bm_mcc_probe_ *probe);
 
+/* Greedy one-to-one selection of up to `limit` pairs in decreasing
+ * similarity (ties: lower probe row, then lower column) from the na x nb
+ * similarity matrix; row_best[i] = the row's first best column as the
+ * kernels return it, 0xFF for a row without a positive similarity (updated
+ * in place). Returns the number of pairs written to `selected`. */
+typedef struct bm_mcc_pair_ {
+  float similarity;
+  uint8_t a, b;
+} bm_mcc_pair_;
+size_t bm_mcc_select_pairs_(const float *similarity, size_t na, size_t nb, uint8_t *row_best, size_t limit,
+                            bm_mcc_pair_ *selected);
+
 /* Whole comparison with an explicit row kernel (tests compare tiers). */
 bm_status bm_mcc_compare_(const bm_mcc_probe_ *probe, const bm_prepared_view_ *gallery,
                           bm_mcc_similarity_row_fn_ row, float *out_score);
