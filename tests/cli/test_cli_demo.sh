@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # biomatch demo on synthetic data only (the shared data folder is hidden
 # with --data): it finishes, finds every planted duplicate and mated probe,
-# accepts no non-mated probe, and writes its three pictures.
+# accepts no non-mated probe, and writes its three pictures. Then, when the
+# shared data exists, with the real FVC2002 prints and LFW faces.
 #   test_cli_demo.sh BIOMATCH_EXECUTABLE DATA_DIR
 set -euo pipefail
 cli=$1
@@ -26,3 +27,22 @@ for name in ("minutiae.png", "match.png", "det.png"):
         assert f.read(8) == b"\x89PNG\r\n\x1a\n", name
 PY
 echo "demo: synthetic run checked"
+
+data=$2
+if [ ! -d "$data/fvc2002_db1_b/png" ] || [ ! -d "$data/lfw_facenet512" ]; then
+  echo "skipped: shared data absent ($data), synthetic run passed"
+  exit 77
+fi
+"$cli" demo --persons 50 --threads 2 --out "$work/real" --data "$data" --json >"$work/real.json" ||
+  fail "demo with the shared data exits non-zero"
+python3 - "$work/real.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["real_data"] is True and d["gallery"]["real"] == 20, d["gallery"]
+latent = d["latent"]
+assert latent["expected"] == "fvc2002-db1-105" and latent["candidates"][0]["id"] == latent["expected"], latent
+assert d["dedup"]["planted_found"] == 5, d["dedup"]
+# FVC2002 DB1 templates and LFW FaceNet-512 faces: docs/matcher.md and docs/face.md give 2-5%.
+assert d["det"]["fvc2002_db1_eer"] < 0.1 and d["det"]["lfw_face_eer"] < 0.1, d["det"]
+PY
+echo "demo: run with the shared data checked"
