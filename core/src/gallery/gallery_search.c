@@ -424,6 +424,7 @@ bm_status bm_gallery_identify(bm_gallery *gallery, const bm_gallery_probe *probe
     if (!result->items) status = bm_fail_(BM_ERR_OUT_OF_MEMORY, "result");
     else {
       for (uint32_t s = 0; s < shard_count; ++s) {
+        if (lists[s].count == 0) continue; /* an empty shard list may have no array at all */
         memcpy(result->items + result->count, lists[s].items, lists[s].count * sizeof *result->items);
         result->count += lists[s].count;
       }
