@@ -6,6 +6,7 @@
  *   pair rate, memory per record, the active instruction set and the
  *   machine's read bandwidth measured in the same run. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -58,7 +59,7 @@ static void record_id(char *out, size_t size, uint64_t person) { snprintf(out, s
 typedef struct enrol_work {
   const bench_config *config;
   bm_gallery *gallery;
-  bm_status status; /* first failure */
+  atomic_int status; /* a failure of any worker (written by several threads) */
 } enrol_work;
 
 static void enrol_person(void *context, size_t person) {
@@ -80,7 +81,7 @@ static void enrol_person(void *context, size_t person) {
     status = bm_gallery_record_set_face(record, face, c->face_dimension);
   }
   if (status == BM_OK) status = bm_gallery_enroll(w->gallery, record, BM_GALLERY_INSERT, NULL);
-  if (status != BM_OK) w->status = status;
+  if (status != BM_OK) atomic_store(&w->status, (int)status);
   bm_gallery_record_free(record);
 }
 
@@ -211,15 +212,15 @@ int cmd_bench(int argc, char **argv) {
   /* Enrolment: synthesis + preparation + insertion, on T threads. */
   cli_progress progress;
   cli_progress_start(&progress, "enrolling", c.gallery);
-  enrol_work enrol = {&c, gallery, BM_OK};
+  enrol_work enrol = {&c, gallery, BM_OK};  /* status: atomic_int initialised to BM_OK */
   double start = now_seconds(CLOCK_MONOTONIC), cpu_start = now_seconds(CLOCK_PROCESS_CPUTIME_ID);
   cli_parallel_for(c.gallery, c.threads, enrol_person, &enrol, &progress);
   const double enrol_seconds = now_seconds(CLOCK_MONOTONIC) - start;
   const double enrol_cpu = now_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
   cli_progress_finish(&progress);
-  if (enrol.status != BM_OK) {
+  if (atomic_load(&enrol.status) != BM_OK) {
     bm_gallery_close(gallery);
-    return cli_report_error("bench: enrolment", enrol.status);
+    return cli_report_error("bench: enrolment", (bm_status)atomic_load(&enrol.status));
   }
   bm_gallery_stats stats;
   status = bm_gallery_get_stats(gallery, &stats);

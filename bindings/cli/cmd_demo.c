@@ -8,6 +8,7 @@
  * minutiae joined, and DET curves. */
 #include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,7 +39,7 @@ typedef struct demo {
   unsigned threads;
   int json, have_data, have_faces; /* FVC2002 prints; LFW face embeddings */
   bm_gallery *gallery;
-  bm_status failure;
+  atomic_int failure; /* a failure of any enrolment worker (several threads write it) */
   /* figures for the summary */
   double enrol_seconds, dedup_seconds, search_seconds;
   size_t records, real_records, searches;
@@ -79,7 +80,7 @@ static void enrol_synthetic(void *context, size_t i) {
   synthetic_face(SEED, person, duplicate ? 2 : 0, face, FACE_DIM);
   if (status == BM_OK) status = bm_gallery_record_set_face(record, face, FACE_DIM);
   if (status == BM_OK) status = bm_gallery_enroll(d->gallery, record, BM_GALLERY_INSERT, NULL);
-  if (status != BM_OK) d->failure = status;
+  if (status != BM_OK) atomic_store(&d->failure, (int)status);
   bm_gallery_record_free(record);
 }
 
@@ -108,7 +109,7 @@ static void enrol_real(void *context, size_t i) {
   if (status == BM_OK) status = bm_gallery_record_create(id, &record);
   if (status == BM_OK) status = bm_gallery_record_set_finger(record, 0, tpl);
   if (status == BM_OK) status = bm_gallery_enroll(d->gallery, record, BM_GALLERY_INSERT, NULL);
-  if (status != BM_OK) d->failure = status;
+  if (status != BM_OK) atomic_store(&d->failure, (int)status);
   bm_gallery_record_free(record);
   bm_template_free(tpl);
 }
@@ -125,10 +126,10 @@ static int build_gallery(demo *d) {
   cli_progress_start(&progress, "enrolling", synthetic + real);
   const double start = now();
   cli_parallel_for(synthetic, d->threads, enrol_synthetic, d, &progress);
-  if (d->failure == BM_OK && real) cli_parallel_for(real, d->threads, enrol_real, d, &progress);
+  if (atomic_load(&d->failure) == BM_OK && real) cli_parallel_for(real, d->threads, enrol_real, d, &progress);
   d->enrol_seconds = now() - start;
   cli_progress_finish(&progress);
-  if (d->failure != BM_OK) return cli_report_error("demo: enrolment", d->failure);
+  if (atomic_load(&d->failure) != BM_OK) return cli_report_error("demo: enrolment", (bm_status)atomic_load(&d->failure));
   d->records = bm_gallery_count(d->gallery);
   d->real_records = real;
   if (!d->json)

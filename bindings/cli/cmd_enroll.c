@@ -159,7 +159,13 @@ int cmd_enroll(int argc, char **argv) {
       }
       waiting.ids = grown;
     }
-    waiting.ids[waiting.count++] = strdup(id);
+    char *copy = strdup(id);
+    if (!copy) {
+      fprintf(stderr, "error %s: out of memory (enrolled, not acknowledged)\n", id);
+      failed = 1;
+      continue;
+    }
+    waiting.ids[waiting.count++] = copy;
     if (waiting.count >= batch) acknowledge(gallery, &waiting, &failed);
   }
   acknowledge(gallery, &waiting, &failed);
