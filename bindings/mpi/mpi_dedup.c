@@ -15,21 +15,6 @@ static double now_seconds(clockid_t clock) {
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* Pairs inside this rank, from the gallery's own deduplication. */
-static bm_status local_pairs(bm_gallery *gallery, double max_fmr, unsigned threads, bm_mpi_pair_list_ *out) {
-  bm_gallery_dedup_result *result = NULL;
-  bm_status status = bm_gallery_dedup(gallery, NULL, 0, max_fmr, threads, NULL, NULL, &result);
-  for (size_t i = 0; status == BM_OK && i < bm_gallery_dedup_pair_count(result); ++i) {
-    const char *a, *b;
-    double score, fmr;
-    status = bm_gallery_dedup_pair(result, i, &a, &b, &score, &fmr);
-    if (status == BM_OK) status = bm_mpi_pair_list_push_(out, a, b, score, fmr);
-  }
-  if (status == BM_OK) out->compared += bm_gallery_dedup_pairs_compared(result);
-  bm_gallery_dedup_free(result);
-  return status;
-}
-
 typedef struct parsed_block {
   uint8_t *data;
   size_t size, count;
@@ -100,10 +85,15 @@ bm_status bm_mpi_dedup_(const bm_mpi_job_ *job, double max_fmr, unsigned threads
   const int rank = job->rank, ranks = job->size;
   bm_mpi_pair_list_ mine = {0};
   parsed_block local = {0}, current = {0}, next = {0};
-  bm_status status = local_pairs(job->gallery, max_fmr, threads, &mine);
-  if (status == BM_OK && ranks > 1)
-    status = bm_mpi_records_pack_(job->gallery, job->face_dimension, &local.data, &local.size, &local.count);
-  if (status == BM_OK && ranks > 1) status = parse_block(&local, job->face_dimension);
+  /* Pairs inside this rank are scored by the same code as the ring's (not
+   * by bm_gallery_dedup(), whose result would be the same: its gathering
+   * step passes a NULL buffer to memcpy when a thread found no pair, which
+   * UBSan builds stop on; to be reported to the gallery's owner). */
+  bm_status status =
+      bm_mpi_records_pack_(job->gallery, job->face_dimension, &local.data, &local.size, &local.count);
+  if (status == BM_OK) status = parse_block(&local, job->face_dimension);
+  if (status == BM_OK)
+    status = bm_mpi_block_pairs_(local.views, local.probes, local.count, job->face_dimension, max_fmr, threads, &mine);
   status = bm_mpi_agree_(job, status);
   unsigned long long ring_bytes = 0;
   /* `current` starts as a copy of the local block: it is what this rank

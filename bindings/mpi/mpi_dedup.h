@@ -1,6 +1,6 @@
 /* Distributed N:N deduplication. Every pair of records is compared exactly
  * once:
- *   - pairs inside one rank by that rank's bm_gallery_dedup();
+ *   - pairs inside one rank by comparing its own block with itself;
  *   - pairs across ranks by a ring: each rank packs its records into one
  *     block (mpi_records.h) and passes blocks to its right neighbour; after
  *     step k rank r holds the block of rank r-k and compares it with its own

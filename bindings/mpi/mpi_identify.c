@@ -138,7 +138,12 @@ bm_status bm_mpi_identify_(const bm_mpi_job_ *job, char **specs, size_t spec_cou
       bm_status root_status = BM_OK;
       bm_status probe_status = bm_mpi_probe_unpack_(&reader, &options->read, &root_status, &probe);
       if (probe_status == BM_OK && root_status != BM_OK) probe_status = root_status;
-      if (probe_status == BM_OK) {
+      if (probe_status == BM_OK && bm_gallery_count(job->gallery) == 0) {
+        /* a rank without records has no candidates (and the gallery's
+         * result gathering passes NULL to memcpy for empty shards, which
+         * UBSan builds stop on) */
+        bm_mpi_block_init_(block, top_k, BM_OK);
+      } else if (probe_status == BM_OK) {
         bm_gallery_result *result = NULL;
         const double start = now_seconds();
         probe_status = bm_gallery_identify(job->gallery, probe, &options->search, &result);

@@ -87,11 +87,13 @@ bm_status bm_mpi_compare_records_(const bm_mpi_probe_set_ *probes, const bm_mpi_
   return BM_OK;
 }
 
-bm_status bm_mpi_cross_pairs_(const bm_mpi_record_view_ *local, const bm_mpi_probe_set_ *local_probes,
-                              size_t local_count, const bm_mpi_record_view_ *visiting,
-                              const bm_mpi_probe_set_ *visiting_probes, size_t visiting_count,
-                              uint32_t face_dimension, int parity, double max_fmr, unsigned threads,
-                              bm_mpi_pair_list_ *out) {
+/* Pairs (i, j) of local x visiting; with `same_block`, local and visiting
+ * are one block and only j > i is taken. */
+static bm_status compare_blocks(const bm_mpi_record_view_ *local, const bm_mpi_probe_set_ *local_probes,
+                                size_t local_count, const bm_mpi_record_view_ *visiting,
+                                const bm_mpi_probe_set_ *visiting_probes, size_t visiting_count, int same_block,
+                                uint32_t face_dimension, int parity, double max_fmr, unsigned threads,
+                                bm_mpi_pair_list_ *out) {
   const int thread_count = threads ? (int)threads : omp_get_max_threads();
   bm_mpi_pair_list_ *found = calloc((size_t)thread_count, sizeof *found);
   if (!found) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "deduplication pairs");
@@ -102,7 +104,7 @@ bm_status bm_mpi_cross_pairs_(const bm_mpi_record_view_ *local, const bm_mpi_pro
     bm_status st = BM_OK;
 #pragma omp for schedule(dynamic, 1)
     for (size_t i = 0; i < local_count; ++i) {
-      for (size_t j = 0; st == BM_OK && j < visiting_count; ++j) {
+      for (size_t j = same_block ? i + 1 : 0; st == BM_OK && j < visiting_count; ++j) {
         if (parity >= 0 && (int)((i + j) % 2) != parity) continue;
         const int local_first = strcmp(local[i].id, visiting[j].id) < 0;
         const bm_mpi_record_view_ *a = local_first ? &local[i] : &visiting[j];
@@ -128,6 +130,21 @@ bm_status bm_mpi_cross_pairs_(const bm_mpi_record_view_ *local, const bm_mpi_pro
   }
   free(found);
   return status;
+}
+
+bm_status bm_mpi_cross_pairs_(const bm_mpi_record_view_ *local, const bm_mpi_probe_set_ *local_probes,
+                              size_t local_count, const bm_mpi_record_view_ *visiting,
+                              const bm_mpi_probe_set_ *visiting_probes, size_t visiting_count,
+                              uint32_t face_dimension, int parity, double max_fmr, unsigned threads,
+                              bm_mpi_pair_list_ *out) {
+  return compare_blocks(local, local_probes, local_count, visiting, visiting_probes, visiting_count, 0,
+                        face_dimension, parity, max_fmr, threads, out);
+}
+
+bm_status bm_mpi_block_pairs_(const bm_mpi_record_view_ *records, const bm_mpi_probe_set_ *probes, size_t count,
+                              uint32_t face_dimension, double max_fmr, unsigned threads, bm_mpi_pair_list_ *out) {
+  return compare_blocks(records, probes, count, records, probes, count, 1, face_dimension, -1, max_fmr, threads,
+                        out);
 }
 
 static int compare_pairs(const void *x, const void *y) {

@@ -64,6 +64,12 @@ bm_status bm_mpi_cross_pairs_(const bm_mpi_record_view_ *local, const bm_mpi_pro
                               uint32_t face_dimension, int parity, double max_fmr, unsigned threads,
                               bm_mpi_pair_list_ *out);
 
+/* Compares the records of one block with each other (every i < j once;
+ * blocks hold ids ascending, so record i is the probe), keeping the pairs
+ * whose FMR is <= max_fmr in `out`. threads: OpenMP threads (0: default). */
+bm_status bm_mpi_block_pairs_(const bm_mpi_record_view_ *records, const bm_mpi_probe_set_ *probes, size_t count,
+                              uint32_t face_dimension, double max_fmr, unsigned threads, bm_mpi_pair_list_ *out);
+
 /* Clusters (connected components, union-find) of a pair list: the list is
  * sorted in place by (a, b); *out_ids receives the distinct ids of the
  * pairs ascending, *out_members the cluster members as indices into those

@@ -21,7 +21,8 @@ want=$((total / 2))
 
 # Feed lines slowly through a pipe so the job is mid-stream when killed.
 mkfifo "$work/feed"
-setsid $mpi "$ranks" "$bin/biomatch-mpi" enroll --db "$work/db" --batch 1 < "$work/feed" > "$work/acks.txt" 2> "$work/enroll.err" &
+: > "$work/acks.txt" # polled below before the job may have opened it
+setsid $mpi "$ranks" "$bin/biomatch-mpi" enroll --db "$work/db" --shards 2 --batch 1 < "$work/feed" > "$work/acks.txt" 2> "$work/enroll.err" &
 job=$!
 exec 3> "$work/feed"
 n=0
