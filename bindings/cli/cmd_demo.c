@@ -84,13 +84,15 @@ static void enrol_synthetic(void *context, size_t i) {
   bm_gallery_record_free(record);
 }
 
-/* Extracts the minutiae of DATA/fvc2002_dbN_b/png/FFF_I.png (image kept when `image` is not NULL). */
-static bm_status extract_fvc(const demo *d, int db, int finger, int impression, bm_template **tpl, bm_image **image) {
+/* Extracts the minutiae of DATA/fvc2002_dbN_b/png/FFF_I.png; the image and
+ * the extractor's foreground are handed back when asked for (may be NULL). */
+static bm_status extract_fvc(const demo *d, int db, int finger, int impression, bm_template **tpl, bm_image **image,
+                             bm_image **foreground) {
   char path[4096];
   snprintf(path, sizeof path, "%s/fvc2002_db%d_b/png/%d_%d.png", d->data, db, finger, impression);
   bm_image *loaded = NULL;
   bm_status status = bm_image_load_file(path, 0, &loaded);
-  if (status == BM_OK) status = bm_extract(loaded, tpl);
+  if (status == BM_OK) status = bm_extract_ex(loaded, tpl, foreground);
   if (status != BM_OK) cli_report_error(path, status);
   if (image && status == BM_OK) *image = loaded;
   else bm_image_free(loaded);
@@ -105,7 +107,7 @@ static void enrol_real(void *context, size_t i) {
   char id[48];
   snprintf(id, sizeof id, "fvc2002-db%d-%d", db, finger);
   bm_gallery_record *record = NULL;
-  bm_status status = extract_fvc(d, db, finger, 1, &tpl, NULL);
+  bm_status status = extract_fvc(d, db, finger, 1, &tpl, NULL, NULL);
   if (status == BM_OK) status = bm_gallery_record_create(id, &record);
   if (status == BM_OK) status = bm_gallery_record_set_finger(record, 0, tpl);
   if (status == BM_OK) status = bm_gallery_enroll(d->gallery, record, BM_GALLERY_INSERT, NULL);
@@ -261,7 +263,7 @@ static int latent_search(demo *d) {
   if (d->have_data) {
     source = "FVC2002 DB1 105_3 (image), cropped to 35% of its area";
     snprintf(expected, sizeof expected, "fvc2002-db1-105");
-    status = extract_fvc(d, 1, 105, 3, &latent, NULL);
+    status = extract_fvc(d, 1, 105, 3, &latent, NULL, NULL);
   } else {
     const uint64_t person = d->persons / 3;
     source = "SYNTHETIC capture of finger 2, cropped to 35% of its area";
@@ -474,13 +476,13 @@ static void path_in(const demo *d, const char *name, char *out, size_t size) { s
 static int write_pictures(demo *d) {
   char path[4096];
   bm_template *a = NULL, *b = NULL;
-  bm_image *image_a = NULL, *image_b = NULL;
+  bm_image *image_a = NULL, *image_b = NULL, *foreground_a = NULL;
   bm_status status;
   const char *pair_label;
   if (d->have_data) {
     pair_label = "FVC2002 DB1 101_1 and 101_2 (extracted from their images)";
-    status = extract_fvc(d, 1, 101, 1, &a, &image_a);
-    if (status == BM_OK) status = extract_fvc(d, 1, 101, 2, &b, &image_b);
+    status = extract_fvc(d, 1, 101, 1, &a, &image_a, &foreground_a);
+    if (status == BM_OK) status = extract_fvc(d, 1, 101, 2, &b, &image_b, NULL);
   } else {
     /* The clearest of ten mated pairs (highest matcher score), so the lines are easy to follow. */
     pair_label = "SYNTHETIC captures 0 and 1 of finger 1 (clearest of persons 0-9)";
@@ -515,12 +517,13 @@ static int write_pictures(demo *d) {
   }
   if (status == BM_OK) {
     path_in(d, "minutiae.png", path, sizeof path);
-    status = image_a ? bm_extract_write_overlay(image_a, NULL, a, path) : write_minutiae_picture(path, a, NULL);
+    status = image_a ? bm_extract_write_overlay(image_a, foreground_a, a, path) : write_minutiae_picture(path, a, NULL);
   }
   bm_template_free(a);
   bm_template_free(b);
   bm_image_free(image_a);
   bm_image_free(image_b);
+  bm_image_free(foreground_a);
   if (status != BM_OK) return cli_report_error("demo: pictures", status);
   if (!d->json)
     printf("match picture  %s: matcher score %.3f (FMR %.2g), %zu minutiae paired\n", pair_label, (double)score,
