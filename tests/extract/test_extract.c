@@ -205,6 +205,42 @@ START_TEST(foreground_mask_covers_the_print_only) {
 }
 END_TEST
 
+/* Textured background beside the print (stripes along the ridges but at
+ * random spacings, as sensor texture gives): contrast and direction pass
+ * the segmentation, but the stripes are not periodic, so the margin they
+ * form is trimmed. */
+START_TEST(unclear_margin_is_trimmed) {
+  uint8_t *pixels = malloc(SIDE * SIDE);
+  ck_assert_ptr_nonnull(pixels);
+  synthetic_ridge_ending(pixels, SIDE, SIDE, 9.0, 100, 161, 0);
+  uint32_t state = 12345u;
+  int next_edge = 0, dark = 0;
+  for (int y = 0; y < SIDE; ++y) {
+    if (y >= next_edge) {
+      state ^= state << 13;
+      state ^= state >> 17;
+      state ^= state << 5;
+      next_edge = y + 2 + (int)(state % 15u); /* 2..16 px stripes */
+      dark = !dark;
+    }
+    for (int x = 200; x < SIDE; ++x) pixels[y * SIDE + x] = x < 224 ? (dark ? 60 : 200) : 230;
+  }
+  bm_image *image = NULL, *foreground = NULL;
+  ck_assert_int_eq(bm_image_from_gray8(pixels, SIDE, SIDE, SIDE, 500, &image), BM_OK);
+  bm_template *tpl = NULL;
+  ck_assert_int_eq(bm_extract_ex(image, &tpl, &foreground), BM_OK);
+  const uint8_t *mask = bm_image_pixels(foreground);
+  ck_assert_int_eq(mask[161 * SIDE + 100], 255);
+  int kept = 0;
+  for (int y = 40; y < SIDE - 40; ++y) kept += mask[y * SIDE + 212] != 0;
+  ck_assert_msg(kept < (SIDE - 80) / 4, "%d of %d rows keep the textured margin", kept, SIDE - 80);
+  bm_template_free(tpl);
+  bm_image_free(foreground);
+  bm_image_free(image);
+  free(pixels);
+}
+END_TEST
+
 START_TEST(null_arguments_are_rejected) {
   bm_template *tpl = NULL;
   ck_assert_int_eq(bm_extract(NULL, &tpl), BM_ERR_INVALID_ARGUMENT);
@@ -230,6 +266,7 @@ int main(void) {
   tcase_add_test(tc, noise_is_not_a_fingerprint);
   tcase_add_test(tc, small_print_area_is_not_a_fingerprint);
   tcase_add_test(tc, foreground_mask_covers_the_print_only);
+  tcase_add_test(tc, unclear_margin_is_trimmed);
   tcase_add_test(tc, null_arguments_are_rejected);
   suite_add_tcase(suite, tc);
   return bm_test_run_suite(suite);
