@@ -20,7 +20,8 @@
 
 typedef struct bm_mpi_dedup_stats_ {
   double wall_seconds;
-  double cpu_seconds; /* summed over ranks */
+  double cpu_seconds;     /* summed over ranks: the whole run */
+  double compare_seconds; /* summed over ranks: CPU time inside the pair comparisons */
   unsigned long long pairs_compared, pairs_found, clusters;
   unsigned long long ring_bytes; /* bytes of record blocks sent, summed over ranks */
 } bm_mpi_dedup_stats_;

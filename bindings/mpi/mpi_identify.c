@@ -93,7 +93,7 @@ bm_status bm_mpi_identify_(const bm_mpi_job_ *job, char **specs, size_t spec_cou
   batch_slot *slots = calloc(window, sizeof *slots);
   bm_status status = slots ? BM_OK : BM_ERR_OUT_OF_MEMORY;
   status = bm_mpi_agree_(job, status);
-  double search_seconds = 0.0;
+  double search_seconds = 0.0, search_cpu = 0.0;
   size_t batch_index = 0;
   for (uint64_t first = 0; status == BM_OK && first < total; first += options->batch, ++batch_index) {
     const size_t count = (size_t)(total - first < options->batch ? total - first : options->batch);
@@ -145,9 +145,10 @@ bm_status bm_mpi_identify_(const bm_mpi_job_ *job, char **specs, size_t spec_cou
         bm_mpi_block_init_(block, top_k, BM_OK);
       } else if (probe_status == BM_OK) {
         bm_gallery_result *result = NULL;
-        const double start = now_seconds();
+        const double start = now_seconds(), start_cpu = cpu_seconds();
         probe_status = bm_gallery_identify(job->gallery, probe, &options->search, &result);
         search_seconds += now_seconds() - start;
+        search_cpu += cpu_seconds() - start_cpu;
         if (probe_status == BM_OK) probe_status = bm_mpi_block_from_result_(result, top_k, block);
         bm_gallery_result_free(result);
       }
@@ -173,14 +174,15 @@ bm_status bm_mpi_identify_(const bm_mpi_job_ *job, char **specs, size_t spec_cou
   free(slots);
   MPI_Op_free(&merge);
   MPI_Type_free(&block_type);
-  double sums[3] = {search_seconds, cpu_seconds() - cpu_start, merge_seconds};
+  double sums[4] = {search_seconds, cpu_seconds() - cpu_start, merge_seconds, search_cpu};
   unsigned long long merges = merge_count;
-  MPI_Reduce(job->rank == 0 ? MPI_IN_PLACE : sums, sums, 3, MPI_DOUBLE, MPI_SUM, 0, job->comm);
+  MPI_Reduce(job->rank == 0 ? MPI_IN_PLACE : sums, sums, 4, MPI_DOUBLE, MPI_SUM, 0, job->comm);
   MPI_Reduce(job->rank == 0 ? MPI_IN_PLACE : &merges, &merges, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, job->comm);
   stats->wall_seconds = now_seconds() - wall_start;
   stats->search_seconds = sums[0];
   stats->cpu_seconds = sums[1];
   stats->merge_seconds = sums[2];
+  stats->search_cpu_seconds = sums[3];
   stats->merges = merges;
   return status;
 }

@@ -25,6 +25,7 @@ typedef struct bm_mpi_identify_options_ {
 typedef struct bm_mpi_identify_stats_ {
   double wall_seconds;         /* root, from first broadcast to last print */
   double search_seconds;       /* summed over ranks: time inside bm_gallery_identify */
+  double search_cpu_seconds;   /* summed over ranks: process CPU time inside bm_gallery_identify */
   double cpu_seconds;          /* summed over ranks: process CPU time of the whole run */
   double merge_seconds;        /* summed over ranks: time inside the reduction's merge */
   unsigned long long merges;   /* block merges (one per probe per reduction step) */

@@ -191,10 +191,10 @@ static int run(const bm_mpi_job_ *job, const arguments *args) {
     if (root && args->stats)
       fprintf(stderr,
               "identify: %llu probes on %d ranks in %.3f s wall (%.2f probes/s); CPU %.3f s summed over ranks, "
-              "search %.3f s; merge %.6f s for %llu block merges (%.3f us per probe)\n",
+              "search %.3f s wall, %.3f s CPU; merge %.6f s for %llu block merges (%.3f us per probe)\n",
               stats.probes, job->size, stats.wall_seconds,
               stats.wall_seconds > 0 ? (double)stats.probes / stats.wall_seconds : 0.0, stats.cpu_seconds,
-              stats.search_seconds, stats.merge_seconds, stats.merges,
+              stats.search_seconds, stats.search_cpu_seconds, stats.merge_seconds, stats.merges,
               stats.probes ? 1e6 * stats.merge_seconds / (double)stats.probes : 0.0);
     unsigned long long outcome[2] = {stats.failed, stats.no_candidate};
     MPI_Bcast(outcome, 2, MPI_UNSIGNED_LONG_LONG, 0, job->comm);
@@ -206,11 +206,11 @@ static int run(const bm_mpi_job_ *job, const arguments *args) {
     bm_status status = bm_mpi_dedup_(job, args->dedup_fmr, args->threads, args->json, stdout, &stats);
     if (root && args->stats && status == BM_OK)
       fprintf(stderr,
-              "dedup: %llu record pairs compared on %d ranks in %.3f s wall (%.0f pairs/s); CPU %.3f s summed; "
-              "%llu pairs in %llu clusters; %llu bytes of record blocks passed on the ring\n",
+              "dedup: %llu record pairs compared on %d ranks in %.3f s wall (%.0f pairs/s); CPU %.3f s summed, "
+              "%.3f s of it comparing; %llu pairs in %llu clusters; %llu bytes of record blocks passed on the ring\n",
               stats.pairs_compared, job->size, stats.wall_seconds,
               stats.wall_seconds > 0 ? (double)stats.pairs_compared / stats.wall_seconds : 0.0, stats.cpu_seconds,
-              stats.pairs_found, stats.clusters, stats.ring_bytes);
+              stats.compare_seconds, stats.pairs_found, stats.clusters, stats.ring_bytes);
     return status == BM_OK ? EXIT_OK : EXIT_FAILED;
   }
   if (strcmp(args->command, "checkpoint") == 0)
