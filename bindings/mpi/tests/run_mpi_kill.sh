@@ -32,7 +32,7 @@ while IFS= read -r line; do
   if [ "$n" -ge "$want" ]; then
     # wait until these lines are acknowledged, then kill the whole job
     tries=0
-    while [ "$(wc -l < "$work/acks.txt")" -lt "$want" ] && [ "$tries" -lt 600 ]; do sleep 0.1; tries=$((tries + 1)); done
+    while [ "$(wc -l < "$work/acks.txt")" -lt "$want" ] && [ "$tries" -lt 3000 ]; do sleep 0.1; tries=$((tries + 1)); done
     break
   fi
 done < "$work/lines.txt"
