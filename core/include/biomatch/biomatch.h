@@ -15,5 +15,6 @@
 #include "bm_extract.h"
 #include "bm_kernels.h"
 #include "bm_face.h"
+#include "bm_gallery.h"
 
 #endif /* BIOMATCH_BIOMATCH_H */
