@@ -202,6 +202,7 @@ bm_status bm_gallery_dedup(bm_gallery *gallery, const char *const *batch_ids, si
   }
   if (status == BM_OK) {
     for (int t = 0; t < thread_count; ++t) {
+      if (!thread_counts[t]) continue; /* no array at all: memcpy from NULL is undefined even for 0 bytes */
       memcpy(result->pairs + result->pair_count, thread_pairs[t], thread_counts[t] * sizeof *result->pairs);
       result->pair_count += thread_counts[t];
     }
