@@ -6,7 +6,7 @@
 set -eu
 
 packages="build-essential cmake pkg-config check libsubunit-dev libpng-dev libbenchmark-dev
-  libfaiss-dev libopenblas-dev python3 python3-numpy python3-pytest openmpi-bin libopenmpi-dev"
+  libfaiss-dev libopenblas-dev python3 python3-numpy python3-pytest openmpi-bin libopenmpi-dev doxygen"
 if [ "${1:-}" = "ci" ]; then
   packages="$packages abigail-tools clang libclang-rt-14-dev gcc-aarch64-linux-gnu
     g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"

@@ -19,6 +19,7 @@
 
 BM_EXTERN_C_BEGIN
 
+/** Result of every fallible call: BM_OK or a specific error (bm_error_name(), bm_last_error_message()). Values are stable. */
 typedef enum bm_status {
   BM_OK = 0,
 

@@ -36,7 +36,9 @@
 #  define BM_EXTERN_C_BEGIN extern "C" {
 #  define BM_EXTERN_C_END }
 #else
+/** Opens a C-linkage block in C++ (empty in C). */
 #  define BM_EXTERN_C_BEGIN
+/** Closes the block opened by BM_EXTERN_C_BEGIN. */
 #  define BM_EXTERN_C_END
 #endif
 

@@ -31,7 +31,9 @@
 
 BM_EXTERN_C_BEGIN
 
+/** Smallest embedding dimension accepted. */
 #define BM_FACE_MIN_DIMENSION 64
+/** Largest embedding dimension accepted. */
 #define BM_FACE_MAX_DIMENSION 2048
 
 /** Storage type of an index's embeddings. Values are stable. */
@@ -46,6 +48,7 @@ enum {
   BM_FACE_KEEP_F32 = 1u << 0 /**< keep float copies for exact re-ranking of compressed scans */
 };
 
+/** An index of face embeddings (see the thread-safety note above). */
 typedef struct bm_face_index_s bm_face_index;
 
 /** Creates an empty index for `dimension`-d embeddings (64..2048). */

@@ -91,6 +91,7 @@ typedef struct bm_gallery_options {
 /** Fills `options` with the defaults. */
 BM_API void bm_gallery_options_init(bm_gallery_options *options);
 
+/** A gallery handle (thread-safety contract above). */
 typedef struct bm_gallery_s bm_gallery;
 
 /** Creates an empty gallery held only in memory (no persistence). options may be NULL (defaults). */
@@ -115,6 +116,7 @@ typedef struct bm_gallery_record_s bm_gallery_record;
 
 /** Creates an empty record with external `id` (1..64 bytes, NUL-terminated). */
 BM_API BM_NODISCARD bm_status bm_gallery_record_create(const char *id, bm_gallery_record **out_record);
+/** Frees a record. NULL is accepted. */
 BM_API void bm_gallery_record_free(bm_gallery_record *record);
 
 /**
@@ -209,10 +211,11 @@ typedef struct bm_gallery_stats {
   uint64_t total_bytes;    /**< every allocation the gallery holds for its records (including indexes) */
   uint64_t last_sequence;  /**< last log sequence written (0 for memory-only) */
   uint64_t durable_sequence; /**< last log sequence known durable */
-  uint32_t shard_count;
-  uint32_t face_dimension;
+  uint32_t shard_count;    /**< shards of the gallery */
+  uint32_t face_dimension; /**< face embedding dimension (0: no faces) */
 } bm_gallery_stats;
 
+/** Fills *out_stats with counts and memory figures of a consistent view. Thread-safe. */
 BM_API BM_NODISCARD bm_status bm_gallery_get_stats(bm_gallery *gallery, bm_gallery_stats *out_stats);
 
 /* ------------------------------------------------------------------ search */
@@ -220,7 +223,9 @@ BM_API BM_NODISCARD bm_status bm_gallery_get_stats(bm_gallery *gallery, bm_galle
 /** A search probe: 1..11 fingers of known position, or one of unknown position, and/or a face. */
 typedef struct bm_gallery_probe_s bm_gallery_probe;
 
+/** Creates an empty probe. Thread-safe. */
 BM_API BM_NODISCARD bm_status bm_gallery_probe_create(bm_gallery_probe **out_probe);
+/** Frees a probe. NULL is accepted. */
 BM_API void bm_gallery_probe_free(bm_gallery_probe *probe);
 /**
  * Adds a probe finger. position 1..10 is compared only with the record's
@@ -244,6 +249,7 @@ typedef struct bm_gallery_search_params {
   uint32_t reserved[8]; /**< zero */
 } bm_gallery_search_params;
 
+/** Sets the defaults documented on each field. */
 BM_API void bm_gallery_search_params_init(bm_gallery_search_params *params);
 
 /** An identification result: candidates in rank order. Immutable. */
@@ -258,6 +264,7 @@ typedef struct bm_gallery_result_s bm_gallery_result;
 BM_API BM_NODISCARD bm_status bm_gallery_identify(bm_gallery *gallery, const bm_gallery_probe *probe,
                                                  const bm_gallery_search_params *params,
                                                  bm_gallery_result **out_result);
+/** Frees a result. NULL is accepted. */
 BM_API void bm_gallery_result_free(bm_gallery_result *result);
 
 /** @return the number of candidates. */
@@ -309,6 +316,7 @@ BM_API BM_NODISCARD bm_status bm_gallery_dedup(bm_gallery *gallery, const char *
                                               size_t batch_count, double max_fmr, unsigned threads,
                                               bm_gallery_progress_fn progress, void *context,
                                               bm_gallery_dedup_result **out_result);
+/** Frees a deduplication result. NULL is accepted. */
 BM_API void bm_gallery_dedup_free(bm_gallery_dedup_result *result);
 
 /** @return the number of pairs found. */

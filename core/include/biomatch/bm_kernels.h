@@ -134,9 +134,9 @@ BM_API void bm_f16_to_f32(const uint16_t *input, float *output, size_t count);
 
 /** One entry of a top-K result. */
 typedef struct bm_scored_id {
-  float score;
+  float score;       /**< higher is better; NaN ranks last */
   uint32_t reserved; /**< zero */
-  uint64_t id;
+  uint64_t id;       /**< caller's identifier; ties are ordered by ascending id */
 } bm_scored_id;
 
 /**

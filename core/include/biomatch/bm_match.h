@@ -33,8 +33,9 @@
 
 BM_EXTERN_C_BEGIN
 
-/** Bytes of a prepared template holding `cylinder_count` cylinders. */
+/** Bytes of a prepared template's header. */
 #define BM_PREPARED_HEADER_BYTES 16
+/** Bytes per stored cylinder (geometry + cylinder bits): bm_prepared_size(n) = 16 + 64 n. */
 #define BM_PREPARED_BYTES_PER_MINUTIA 64
 /** Largest prepared template (every minutia of a full template kept). */
 #define BM_PREPARED_MAX_BYTES (BM_PREPARED_HEADER_BYTES + BM_PREPARED_BYTES_PER_MINUTIA * BM_MAX_MINUTIAE)

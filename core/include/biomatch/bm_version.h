@@ -17,13 +17,18 @@
 
 #include "bm_export.h"
 
+/** Major version: changes with incompatible API changes. */
 #define BM_VERSION_MAJOR 0
+/** Minor version: changes with compatible additions. */
 #define BM_VERSION_MINOR 1
+/** Patch version: fixes only. */
 #define BM_VERSION_PATCH 0
 /** Single number: major * 10000 + minor * 100 + patch. */
 #define BM_VERSION_NUMBER (BM_VERSION_MAJOR * 10000 + BM_VERSION_MINOR * 100 + BM_VERSION_PATCH)
+/** @cond internal */
 #define BM_VERSION_STRINGIFY_(x) #x
 #define BM_VERSION_EXPAND_(x) BM_VERSION_STRINGIFY_(x)
+/** @endcond */
 /** "major.minor.patch". */
 #define BM_VERSION_STRING \
   BM_VERSION_EXPAND_(BM_VERSION_MAJOR) "." BM_VERSION_EXPAND_(BM_VERSION_MINOR) "." BM_VERSION_EXPAND_(BM_VERSION_PATCH)
