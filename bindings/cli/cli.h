@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "biomatch/biomatch.h"
+#include "../common/json_string.h" /* bm_json_write_string_, shared by both programs */
 
 /* Exit codes, consistent across commands. */
 enum {
@@ -21,8 +22,6 @@ typedef struct cli_command {
 
 /* Prints "biomatch: <context>: <error name>: <message>" to stderr and returns CLI_EXIT_FAILURE. */
 int cli_report_error(const char *context, bm_status status);
-/* Prints `text` as a JSON string (quoted, escaped). */
-void cli_json_string(FILE *out, const char *text);
 /* True when argv holds "-h" or "--help". */
 int cli_wants_help(int argc, char **argv);
 

@@ -15,16 +15,6 @@ int cli_wants_help(int argc, char **argv) {
   return 0;
 }
 
-void cli_json_string(FILE *out, const char *text) {
-  fputc('"', out);
-  for (const unsigned char *c = (const unsigned char *)text; *c; ++c) {
-    if (*c == '"' || *c == '\\') fprintf(out, "\\%c", *c);
-    else if (*c < 0x20) fprintf(out, "\\u%04x", *c);
-    else fputc(*c, out);
-  }
-  fputc('"', out);
-}
-
 int cli_load_file(const char *path, unsigned char **data, size_t *size) {
   FILE *file = fopen(path, "rb");
   if (!file) {

@@ -159,9 +159,9 @@ int cmd_compare(int argc, char **argv) {
     if (w.pair_status[i] == BM_OK) {
       if (json) {
         printf("{\"probe\": ");
-        cli_json_string(stdout, names[2 * i]);
+        bm_json_write_string_(stdout, names[2 * i]);
         printf(", \"gallery\": ");
-        cli_json_string(stdout, names[2 * i + 1]);
+        bm_json_write_string_(stdout, names[2 * i + 1]);
         printf(", \"score\": %.6f}\n", w.scores[i]);
       } else {
         printf("%s %s %.6f\n", names[2 * i], names[2 * i + 1], w.scores[i]);

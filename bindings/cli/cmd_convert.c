@@ -80,9 +80,9 @@ int cmd_convert(int argc, char **argv) {
   if (status != BM_OK) return cli_report_error(paths[1], status);
   if (json) {
     printf("{\"in\": ");
-    cli_json_string(stdout, paths[0]);
+    bm_json_write_string_(stdout, paths[0]);
     printf(", \"out\": ");
-    cli_json_string(stdout, paths[1]);
+    bm_json_write_string_(stdout, paths[1]);
     printf(", \"to\": \"%s\", \"minutia_count\": %zu}\n", bm_template_format_name(target), minutiae);
   }
   return CLI_EXIT_OK;

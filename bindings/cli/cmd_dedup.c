@@ -104,9 +104,9 @@ int cmd_dedup(int argc, char **argv) {
     if (bm_gallery_dedup_pair(result, i, &a, &b, &score, &pair_fmr) != BM_OK) continue;
     if (json) {
       printf("%s{\"a\": ", i ? ", " : "");
-      cli_json_string(stdout, a);
+      bm_json_write_string_(stdout, a);
       printf(", \"b\": ");
-      cli_json_string(stdout, b);
+      bm_json_write_string_(stdout, b);
       printf(", \"score\": %.6g, \"fmr\": %.6g}", score, pair_fmr);
     } else {
       printf("pair %s %s %.3f %.3g\n", a, b, score, pair_fmr);
@@ -118,7 +118,7 @@ int cmd_dedup(int argc, char **argv) {
     for (size_t j = 0; j < bm_gallery_dedup_cluster_size(result, c); ++j) {
       if (json) {
         if (j) fputs(", ", stdout);
-        cli_json_string(stdout, bm_gallery_dedup_cluster_member(result, c, j));
+        bm_json_write_string_(stdout, bm_gallery_dedup_cluster_member(result, c, j));
       } else {
         printf(" %s", bm_gallery_dedup_cluster_member(result, c, j));
       }

@@ -178,7 +178,7 @@ static void print_text(const char *name, size_t samples, size_t fingers, size_t 
 static void print_json_set(const char *name, size_t samples, size_t fingers, size_t failures, size_t gn, size_t in,
                            const error_rates *r, double seconds) {
   printf("{\"dir\": ");
-  cli_json_string(stdout, name);
+  bm_json_write_string_(stdout, name);
   printf(", \"samples\": %zu, \"fingers\": %zu, \"enrol_failures\": %zu, \"genuine_pairs\": %zu, "
          "\"impostor_pairs\": %zu, \"eer\": %.6f, \"fnmr_at_fmr_1e-2\": %.6f, \"fnmr_at_fmr_1e-3\": %.6f, "
          "\"fnmr_at_fmr_0\": %.6f, \"genuine_mean\": %.6f, \"impostor_mean\": %.6f, \"seconds\": %.3f}",

@@ -22,10 +22,10 @@ static void print_summary_json(const char *input, const char *output, const bm_i
   unsigned position = 0, impression = 0, quality = 0;
   bm_template_get_finger(tpl, &position, &impression, &quality);
   printf("{\"image\": ");
-  cli_json_string(stdout, input);
+  bm_json_write_string_(stdout, input);
   printf(", \"width\": %u, \"height\": %u, \"ppi\": %.2f, \"output\": ", bm_image_width(image),
          bm_image_height(image), bm_image_ppi(image));
-  if (output) cli_json_string(stdout, output);
+  if (output) bm_json_write_string_(stdout, output);
   else fputs("null", stdout);
   const size_t count = bm_template_minutia_count(tpl);
   const bm_minutia *minutiae = bm_template_minutiae(tpl);

@@ -89,12 +89,12 @@ static bm_status build_probe(const char *spec, unsigned default_position, const 
 
 static void print_candidates_json(const char *spec, const bm_gallery_result *result, double milliseconds) {
   printf("{\"probe\": ");
-  cli_json_string(stdout, spec);
+  bm_json_write_string_(stdout, spec);
   printf(", \"comparisons\": %llu, \"milliseconds\": %.3f, \"candidates\": [",
          (unsigned long long)bm_gallery_result_comparisons(result), milliseconds);
   for (size_t i = 0; i < bm_gallery_result_count(result); ++i) {
     printf("%s{\"rank\": %zu, \"id\": ", i ? ", " : "", i + 1);
-    cli_json_string(stdout, bm_gallery_result_id(result, i));
+    bm_json_write_string_(stdout, bm_gallery_result_id(result, i));
     printf(", \"score\": %.6g, \"fmr\": %.6g, \"fingers\": [", bm_gallery_result_score(result, i),
            bm_gallery_result_fmr(result, i));
     for (size_t j = 0; j < bm_gallery_result_finger_count(result, i); ++j) {

@@ -88,7 +88,7 @@ static void print_json(const char *path, bm_template_format format, size_t view_
   bm_template_get_record_info(tpl, &equipment, &view_number);
   (void)bm_template_extended_data(tpl, &extended_size);
   printf("{\"file\": ");
-  cli_json_string(stdout, path);
+  bm_json_write_string_(stdout, path);
   printf(", \"format\": \"%s\", \"view_count\": %zu, \"view_index\": %u,\n", bm_template_format_name(format),
          view_count, view_index);
   printf(" \"image\": {\"width\": %u, \"height\": %u, \"ppi_x\": %.17g, \"ppi_y\": %.17g},\n", width, height, ppi_x,

@@ -23,7 +23,7 @@ static int print_id(void *context, const char *id) {
   listing *l = context;
   if (l->json) {
     fputs(l->printed ? ", " : "", stdout);
-    cli_json_string(stdout, id);
+    bm_json_write_string_(stdout, id);
   } else {
     puts(id);
   }

@@ -77,9 +77,9 @@ int cmd_verify(int argc, char **argv) {
   const int match = score >= threshold;
   if (json) {
     printf("{\"a\": ");
-    cli_json_string(stdout, paths[0]);
+    bm_json_write_string_(stdout, paths[0]);
     printf(", \"b\": ");
-    cli_json_string(stdout, paths[1]);
+    bm_json_write_string_(stdout, paths[1]);
     printf(", \"score\": %.6f, \"threshold\": %.6f, \"fmr\": %g, \"estimated_fmr\": %.6g, \"decision\": \"%s\"}\n",
            score, threshold, fmr, bm_match_score_to_fmr(score), match ? "match" : "non-match");
   } else {

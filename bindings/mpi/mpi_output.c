@@ -3,25 +3,15 @@
 
 #include <math.h>
 
-void bm_mpi_print_json_string_(FILE *out, const char *text) {
-  fputc('"', out);
-  for (const unsigned char *c = (const unsigned char *)text; *c; ++c) {
-    if (*c == '"' || *c == '\\') fprintf(out, "\\%c", *c);
-    else if (*c < 0x20) fprintf(out, "\\u%04x", *c);
-    else fputc(*c, out);
-  }
-  fputc('"', out);
-}
-
 void bm_mpi_print_candidates_(FILE *out, const char *spec, const bm_mpi_block_ *block, int json) {
   const bm_mpi_candidate_ *c = bm_mpi_block_slots_const_(block);
   if (json) {
     fprintf(out, "{\"probe\": ");
-    bm_mpi_print_json_string_(out, spec);
+    bm_json_write_string_(out, spec);
     fprintf(out, ", \"comparisons\": %llu, \"candidates\": [", (unsigned long long)block->comparisons);
     for (uint32_t i = 0; i < block->count; ++i) {
       fprintf(out, "%s{\"rank\": %u, \"id\": ", i ? ", " : "", i + 1);
-      bm_mpi_print_json_string_(out, c[i].id);
+      bm_json_write_string_(out, c[i].id);
       fprintf(out, ", \"score\": %.17g, \"fmr\": %.17g, \"fingers\": [", c[i].score, c[i].fmr);
       for (unsigned j = 0; j < c[i].finger_count; ++j) {
         const bm_mpi_finger_ *f = &c[i].fingers[j];
@@ -53,9 +43,9 @@ void bm_mpi_print_dedup_(FILE *out, const bm_mpi_pair_list_ *pairs, const char *
     const bm_mpi_pair_ *p = &pairs->pairs[i];
     if (json) {
       fprintf(out, "%s{\"a\": ", i ? ", " : "");
-      bm_mpi_print_json_string_(out, p->a);
+      bm_json_write_string_(out, p->a);
       fprintf(out, ", \"b\": ");
-      bm_mpi_print_json_string_(out, p->b);
+      bm_json_write_string_(out, p->b);
       fprintf(out, ", \"score\": %.17g, \"fmr\": %.17g}", p->score, p->fmr);
     } else {
       fprintf(out, "pair %s %s %.3f %.3g\n", p->a, p->b, p->score, p->fmr);
@@ -67,7 +57,7 @@ void bm_mpi_print_dedup_(FILE *out, const bm_mpi_pair_list_ *pairs, const char *
     for (size_t j = starts[c]; j < starts[c + 1]; ++j) {
       if (json) {
         if (j > starts[c]) fprintf(out, ", ");
-        bm_mpi_print_json_string_(out, ids[members[j]]);
+        bm_json_write_string_(out, ids[members[j]]);
       } else {
         fprintf(out, " %s", ids[members[j]]);
       }

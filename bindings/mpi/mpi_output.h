@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "../common/json_string.h" /* bm_json_write_string_, shared by both programs */
 #include "mpi_candidates.h"
 #include "mpi_pairs.h"
 
@@ -15,8 +16,5 @@ void bm_mpi_print_candidates_(FILE *out, const char *spec, const bm_mpi_block_ *
 /* The deduplication result: pairs (sorted) and clusters. */
 void bm_mpi_print_dedup_(FILE *out, const bm_mpi_pair_list_ *pairs, const char **ids, const size_t *members,
                          const size_t *starts, size_t cluster_count, int json);
-
-/* A JSON string literal (quotes and escapes). */
-void bm_mpi_print_json_string_(FILE *out, const char *text);
 
 #endif

@@ -61,11 +61,11 @@ static void enrol_lines(bm_gallery *gallery, const char *path) {
 
 static void print_result(const char *spec, const bm_gallery_result *result) {
   printf("{\"probe\": ");
-  bm_mpi_print_json_string_(stdout, spec);
+  bm_json_write_string_(stdout, spec);
   printf(", \"comparisons\": %llu, \"candidates\": [", (unsigned long long)bm_gallery_result_comparisons(result));
   for (size_t i = 0; i < bm_gallery_result_count(result); ++i) {
     printf("%s{\"rank\": %zu, \"id\": ", i ? ", " : "", i + 1);
-    bm_mpi_print_json_string_(stdout, bm_gallery_result_id(result, i));
+    bm_json_write_string_(stdout, bm_gallery_result_id(result, i));
     printf(", \"score\": %.17g, \"fmr\": %.17g, \"fingers\": [", bm_gallery_result_score(result, i),
            bm_gallery_result_fmr(result, i));
     for (size_t j = 0; j < bm_gallery_result_finger_count(result, i); ++j) {
@@ -128,9 +128,9 @@ int main(int argc, char **argv) {
       double score, fmr;
       must(bm_gallery_dedup_pair(result, i, &a, &b, &score, &fmr), "pair");
       printf("%s{\"a\": ", i ? ", " : "");
-      bm_mpi_print_json_string_(stdout, a);
+      bm_json_write_string_(stdout, a);
       printf(", \"b\": ");
-      bm_mpi_print_json_string_(stdout, b);
+      bm_json_write_string_(stdout, b);
       printf(", \"score\": %.17g, \"fmr\": %.17g}", score, fmr);
     }
     printf("], \"clusters\": [");
@@ -138,7 +138,7 @@ int main(int argc, char **argv) {
       printf(c ? ", [" : "[");
       for (size_t j = 0; j < bm_gallery_dedup_cluster_size(result, c); ++j) {
         if (j) printf(", ");
-        bm_mpi_print_json_string_(stdout, bm_gallery_dedup_cluster_member(result, c, j));
+        bm_json_write_string_(stdout, bm_gallery_dedup_cluster_member(result, c, j));
       }
       printf("]");
     }
