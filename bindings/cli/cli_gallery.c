@@ -49,6 +49,17 @@ int cli_parse_gallery_option(const char *command, int argc, char **argv, int *in
   return 1;
 }
 
+void cli_gallery_input_args_init(cli_gallery_input_args *args) {
+  cli_gallery_args_init(&args->gallery);
+  bm_read_options_init(&args->read);
+}
+
+int cli_parse_gallery_input_option(const char *command, int argc, char **argv, int *index,
+                                   cli_gallery_input_args *args) {
+  const int consumed = cli_parse_gallery_option(command, argc, argv, index, &args->gallery);
+  return consumed != 0 ? consumed : cli_parse_read_option(argc, argv, index, &args->read);
+}
+
 bm_status cli_open_gallery(const char *command, const cli_gallery_args *args, bm_gallery **out) {
   if (!args->db) {
     fprintf(stderr, "biomatch %s: --db DIR is required\n", command);

@@ -17,6 +17,19 @@ void cli_gallery_args_init(cli_gallery_args *args);
  * Returns 1 if consumed, 0 if not a gallery option, -1 after printing a
  * usage error. */
 int cli_parse_gallery_option(const char *command, int argc, char **argv, int *index, cli_gallery_args *args);
+/* What the commands that read template files for a gallery (enroll,
+ * identify) take besides their own options: the gallery options and the
+ * template reading options (cli_parse_read_option). */
+typedef struct cli_gallery_input_args {
+  cli_gallery_args gallery;
+  bm_read_options read;
+} cli_gallery_input_args;
+
+void cli_gallery_input_args_init(cli_gallery_input_args *args);
+/* Consumes argv[*index] (and its value) when it is a gallery or a template
+ * reading option; same returns as cli_parse_gallery_option. */
+int cli_parse_gallery_input_option(const char *command, int argc, char **argv, int *index,
+                                   cli_gallery_input_args *args);
 /* Opens args->db (created when absent); prints the error and returns it on failure. */
 bm_status cli_open_gallery(const char *command, const cli_gallery_args *args, bm_gallery **out);
 

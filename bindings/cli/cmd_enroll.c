@@ -89,15 +89,12 @@ int cmd_enroll(int argc, char **argv) {
     print_usage(stdout);
     return CLI_EXIT_OK;
   }
-  cli_gallery_args args;
-  cli_gallery_args_init(&args);
-  bm_read_options options;
-  bm_read_options_init(&options);
+  cli_gallery_input_args input;
+  cli_gallery_input_args_init(&input);
   unsigned long batch = 1;
   double image_ppi = 0;
   for (int i = 1; i < argc; ++i) {
-    int consumed = cli_parse_gallery_option("enroll", argc, argv, &i, &args);
-    if (consumed == 0) consumed = cli_parse_read_option(argc, argv, &i, &options);
+    const int consumed = cli_parse_gallery_input_option("enroll", argc, argv, &i, &input);
     if (consumed < 0) return CLI_EXIT_USAGE;
     if (consumed) continue;
     char *end = NULL;
@@ -119,14 +116,14 @@ int cmd_enroll(int argc, char **argv) {
       return CLI_EXIT_USAGE;
     }
   }
-  if (!args.db) {
+  if (!input.gallery.db) {
     fprintf(stderr, "biomatch enroll: --db DIR is required\n");
     return CLI_EXIT_USAGE;
   }
   /* One sync per --batch lines: the gallery itself only writes, acknowledge() syncs. */
-  args.options.sync = BM_GALLERY_SYNC_DEFERRED;
+  input.gallery.options.sync = BM_GALLERY_SYNC_DEFERRED;
   bm_gallery *gallery = NULL;
-  if (cli_open_gallery("enroll", &args, &gallery) != BM_OK) return CLI_EXIT_FAILURE;
+  if (cli_open_gallery("enroll", &input.gallery, &gallery) != BM_OK) return CLI_EXIT_FAILURE;
   pending waiting = {NULL, 0, 0};
   int failed = 0;
   char *line = NULL;
@@ -145,7 +142,7 @@ int cmd_enroll(int argc, char **argv) {
       failed = 1;
       continue;
     }
-    if (enroll_line(gallery, id, position, path, &options, image_ppi) != BM_OK) {
+    if (enroll_line(gallery, id, position, path, &input.read, image_ppi) != BM_OK) {
       failed = 1;
       continue;
     }

@@ -142,10 +142,8 @@ int cmd_identify(int argc, char **argv) {
     print_usage(stdout);
     return CLI_EXIT_OK;
   }
-  cli_gallery_args args;
-  cli_gallery_args_init(&args);
-  bm_read_options options;
-  bm_read_options_init(&options);
+  cli_gallery_input_args input;
+  cli_gallery_input_args_init(&input);
   bm_gallery_search_params params;
   bm_gallery_search_params_init(&params);
   int json = 0, probe_count = 0;
@@ -153,8 +151,7 @@ int cmd_identify(int argc, char **argv) {
   const char **probes = calloc((size_t)argc, sizeof *probes);
   if (!probes) return CLI_EXIT_FAILURE;
   for (int i = 1; i < argc; ++i) {
-    int consumed = cli_parse_gallery_option("identify", argc, argv, &i, &args);
-    if (consumed == 0) consumed = cli_parse_read_option(argc, argv, &i, &options);
+    const int consumed = cli_parse_gallery_input_option("identify", argc, argv, &i, &input);
     if (consumed < 0) return free(probes), CLI_EXIT_USAGE;
     if (consumed) continue;
     double value = 0;
@@ -178,17 +175,17 @@ int cmd_identify(int argc, char **argv) {
       return CLI_EXIT_USAGE;
     }
   }
-  if (!args.db || probe_count == 0) {
+  if (!input.gallery.db || probe_count == 0) {
     print_usage(stderr);
     free(probes);
     return CLI_EXIT_USAGE;
   }
   bm_gallery *gallery = NULL;
-  if (cli_open_gallery("identify", &args, &gallery) != BM_OK) return free(probes), CLI_EXIT_FAILURE;
+  if (cli_open_gallery("identify", &input.gallery, &gallery) != BM_OK) return free(probes), CLI_EXIT_FAILURE;
   int failed = 0, without_candidate = 0;
   for (int p = 0; p < probe_count; ++p) {
     bm_gallery_probe *probe = NULL;
-    if (build_probe(probes[p], position, &options, &probe) != BM_OK) {
+    if (build_probe(probes[p], position, &input.read, &probe) != BM_OK) {
       bm_gallery_probe_free(probe);
       failed = 1;
       continue;
