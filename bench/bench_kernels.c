@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_bandwidth.h"
 #include "bench_shim.h"
 #include "biomatch/bm_kernels.h"
 
@@ -87,28 +88,9 @@ static void prepare_data(void) {
   for (size_t i = 0; i < data.bandwidth_words; ++i) data.bandwidth_buffer[i] = i;
 }
 
-/* The reference: a plain streaming read of 1 GB, summed so it is not optimised away. */
-static uint64_t read_words(const uint64_t *words, size_t count) {
-  uint64_t sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;
-  for (size_t i = 0; i + 4 <= count; i += 4) sum0 += words[i], sum1 += words[i + 1], sum2 += words[i + 2], sum3 += words[i + 3];
-  return sum0 + sum1 + sum2 + sum3;
-}
-
-static volatile uint64_t sink;
-
+/* The reference: a plain streaming read of 1 GB. */
 static void bench_read_bandwidth(bm_bench_state *state, void *context) {
-  const int threads = *(const int *)context;
-  while (bm_bench_keep_running(state)) {
-    uint64_t total = 0;
-#pragma omp parallel num_threads(threads) reduction(+ : total)
-    {
-      const size_t per_thread = data.bandwidth_words / (size_t)omp_get_num_threads();
-      const size_t start = per_thread * (size_t)omp_get_thread_num();
-      total += read_words(data.bandwidth_buffer + start, per_thread);
-    }
-    sink = total;
-  }
-  bm_bench_set_bytes_processed(state, bm_bench_iterations(state) * (int64_t)(data.bandwidth_words * sizeof(uint64_t)));
+  bm_bench_measure_read_bandwidth(state, data.bandwidth_buffer, data.bandwidth_words, *(const int *)context);
 }
 
 static size_t row_count_of(kernel_kind kind) {

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_bandwidth.h"
 #include "bench_shim.h"
 #include "biomatch/biomatch.h"
 #include "prefilter/prefilter_internal.h"
@@ -80,29 +81,10 @@ static void prepare_data(void) {
   random_code(data.probe);
 }
 
-/* The reference: a plain streaming read of the same code array, summed so it is not optimised away. */
-static uint64_t read_words(const uint64_t *words, size_t count) {
-  uint64_t sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;
-  for (size_t i = 0; i + 4 <= count; i += 4) sum0 += words[i], sum1 += words[i + 1], sum2 += words[i + 2], sum3 += words[i + 3];
-  return sum0 + sum1 + sum2 + sum3;
-}
-
-static volatile uint64_t sink;
-
+/* The reference: a plain streaming read of the same code array. */
 static void bench_read_bandwidth(bm_bench_state *state, void *context) {
-  const int threads = *(const int *)context;
-  const size_t words = data.count * data.bytes / 8;
-  while (bm_bench_keep_running(state)) {
-    uint64_t total = 0;
-#pragma omp parallel num_threads(threads) reduction(+ : total)
-    {
-      const size_t per_thread = words / (size_t)omp_get_num_threads();
-      const size_t start = per_thread * (size_t)omp_get_thread_num();
-      total += read_words((const uint64_t *)(const void *)data.codes + start, per_thread);
-    }
-    sink = total;
-  }
-  bm_bench_set_bytes_processed(state, bm_bench_iterations(state) * (int64_t)(data.count * data.bytes));
+  bm_bench_measure_read_bandwidth(state, (const uint64_t *)(const void *)data.codes, data.count * data.bytes / 8,
+                                  *(const int *)context);
 }
 
 static void bench_scan(bm_bench_state *state, void *context) {
