@@ -24,7 +24,6 @@
  * --params evaluates a variant of the feature definition (the fields of
  * bm_prefilter_params_ in order; ANGLES 0 drops the pair features, WORDS 0
  * the cylinder words). Without it, the library's defaults are used. */
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +31,7 @@
 
 #include "biomatch/biomatch.h"
 #include "prefilter/prefilter_internal.h"
+#include "tsinghua_latent.h"
 
 enum { MAX_TEMPLATES = 256, PENETRATION_COUNT = 6 };
 static const double penetrations[PENETRATION_COUNT] = {0.01, 0.02, 0.05, 0.10, 0.20, 0.50};
@@ -192,99 +192,30 @@ static int evaluate_fvc(const char *dir) {
   return 1;
 }
 
-static int find_xyt(const char *dir, const char *pair, const char *role, char *path, size_t capacity) {
-  char folder[2048];
-  snprintf(folder, sizeof folder, "%s/Latent_Latent/%s/%s", dir, pair, role);
-  DIR *d = opendir(folder);
-  if (!d) return 0;
-  struct dirent *entry;
-  int found = 0;
-  while ((entry = readdir(d)) != NULL) {
-    const size_t length = strlen(entry->d_name);
-    if (length > 4 && strcmp(entry->d_name + length - 4, ".xyt") == 0) {
-      found = snprintf(path, capacity, "%s/%s", folder, entry->d_name) < (int)capacity;
-      break;
-    }
-  }
-  closedir(d);
-  return found;
-}
-
-static bm_status load_xyt(const char *path, bm_template **out) {
-  bm_read_options options;
-  bm_read_options_init(&options);
-  options.format = BM_FORMAT_XYT;
-  options.xyt_width = 512;
-  options.xyt_height = 512;
-  options.xyt_ppi = 500;
-  return bm_template_read_file_ex(path, &options, out);
-}
-
-/* Keeps the `keep` minutiae nearest to the centroid (ties by index), as bm_eval_latent --crop. */
-static void crop(bm_template *tpl, size_t keep) {
-  const size_t count = bm_template_minutia_count(tpl);
-  if (count <= keep) return;
-  const bm_minutia *m = bm_template_minutiae(tpl);
-  double cx = 0, cy = 0;
-  for (size_t i = 0; i < count; ++i) {
-    cx += m[i].x;
-    cy += m[i].y;
-  }
-  cx /= count;
-  cy /= count;
-  bm_minutia sorted[BM_MAX_MINUTIAE];
-  memcpy(sorted, m, count * sizeof *m);
-  for (size_t i = 1; i < count; ++i)
-    for (size_t j = i; j > 0 && hypot(sorted[j].x - cx, sorted[j].y - cy) < hypot(sorted[j - 1].x - cx, sorted[j - 1].y - cy); --j) {
-      const bm_minutia t = sorted[j];
-      sorted[j] = sorted[j - 1];
-      sorted[j - 1] = t;
-    }
-  if (bm_template_set_minutiae(tpl, sorted, keep) != BM_OK) fprintf(stderr, "crop failed\n");
-}
-
-static int compare_names(const void *a, const void *b) {
-  return atoi(*(const char *const *)a) - atoi(*(const char *const *)b);
-}
-
 static int evaluate_latent(const char *dir, size_t crop_to) {
-  char folder[4096];
-  snprintf(folder, sizeof folder, "%s/Latent_Latent", dir);
-  DIR *d = opendir(folder);
-  if (!d) {
-    fprintf(stderr, "bm_eval_prefilter: cannot open %s\n", folder);
+  char **order = NULL;
+  size_t pair_count = 0;
+  if (!tsinghua_list_pairs(dir, MAX_TEMPLATES, &order, &pair_count)) {
+    fprintf(stderr, "bm_eval_prefilter: cannot open %s/Latent_Latent\n", dir);
     return 0;
   }
-  static char names[MAX_TEMPLATES][256];
-  char *order[MAX_TEMPLATES];
-  size_t pair_count = 0;
-  struct dirent *entry;
-  while ((entry = readdir(d)) != NULL && pair_count < MAX_TEMPLATES)
-    if (entry->d_name[0] != '.') {
-      snprintf(names[pair_count], sizeof names[pair_count], "%s", entry->d_name);
-      order[pair_count] = names[pair_count];
-      ++pair_count;
-    }
-  closedir(d);
-  qsort(order, pair_count, sizeof *order, compare_names);
   code_set prints, latents;
   set_init(&prints);
   set_init(&latents);
   for (size_t p = 0; p < pair_count; ++p) {
-    char path[4096];
     bm_template *tpl = NULL;
-    if (!find_xyt(dir, order[p], "sensor", path, sizeof path) || load_xyt(path, &tpl) != BM_OK ||
+    if (tsinghua_read_print(dir, order[p], "sensor", &tpl) != BM_OK ||
         !encode_into(&prints, tpl, (int)p)) {
       fprintf(stderr, "bm_eval_prefilter: sensor print of pair %s: %s\n", order[p], bm_last_error_message());
       return 0;
     }
     bm_template_free(tpl);
     tpl = NULL;
-    if (!find_xyt(dir, order[p], "latent", path, sizeof path) || load_xyt(path, &tpl) != BM_OK) {
+    if (tsinghua_read_print(dir, order[p], "latent", &tpl) != BM_OK) {
       fprintf(stderr, "bm_eval_prefilter: latent of pair %s: %s\n", order[p], bm_last_error_message());
       return 0;
     }
-    if (crop_to) crop(tpl, crop_to);
+    if (crop_to) tsinghua_crop(tpl, crop_to);
     if (!encode_into(&latents, tpl, (int)p)) return 0;
     bm_template_free(tpl);
   }
@@ -320,6 +251,7 @@ static int evaluate_latent(const char *dir, size_t crop_to) {
          (double)prints.ones / prints.count);
   set_free(&prints);
   set_free(&latents);
+  tsinghua_free_pairs(order, pair_count);
   return 1;
 }
 
