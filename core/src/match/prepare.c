@@ -20,12 +20,9 @@
 #include "match/match_internal.h"
 #include "template/template_internal.h"
 #include "util/crc32c.h"
+#include "util/mcc_geometry.h"
 
 #define PI_ 3.14159265358979323846
-
-typedef struct point_ {
-  double x, y;
-} point_;
 
 typedef struct minutia_500_ {
   double x, y;     /* pixels at 500 ppi, y up */
@@ -39,60 +36,10 @@ static double wrap_angle(double angle) {
   return angle;
 }
 
-static double cross(point_ o, point_ a, point_ b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
-
-static int compare_points(const void *left, const void *right) {
-  const point_ *a = left, *b = right;
-  if (a->x != b->x) return a->x < b->x ? -1 : 1;
-  if (a->y != b->y) return a->y < b->y ? -1 : 1;
-  return 0;
-}
-
-/* Andrew's monotone chain; writes the hull counter-clockwise, returns its size. */
-static size_t convex_hull(point_ *points, size_t count, point_ *hull) {
-  qsort(points, count, sizeof *points, compare_points);
-  if (count < 3) {
-    memcpy(hull, points, count * sizeof *points);
-    return count;
-  }
-  size_t size = 0;
-  for (size_t i = 0; i < count; ++i) {
-    while (size >= 2 && cross(hull[size - 2], hull[size - 1], points[i]) <= 0) --size;
-    hull[size++] = points[i];
-  }
-  for (size_t i = count - 1, lower = size + 1; i-- > 0;) {
-    while (size >= lower && cross(hull[size - 2], hull[size - 1], points[i]) <= 0) --size;
-    hull[size++] = points[i];
-  }
-  return size - 1; /* the last point repeats the first */
-}
-
-static double segment_distance(point_ p, point_ a, point_ b) {
-  const double dx = b.x - a.x, dy = b.y - a.y, length2 = dx * dx + dy * dy;
-  double t = length2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / length2 : 0;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
-  return hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
-}
-
-/* 0 inside the hull, otherwise the distance to its boundary. */
-static double hull_distance(point_ p, const point_ *hull, size_t size) {
-  if (size == 1) return hypot(p.x - hull[0].x, p.y - hull[0].y);
-  int inside = size >= 3;
-  double best = INFINITY;
-  for (size_t i = 0; i < size; ++i) {
-    const point_ a = hull[i], b = hull[(i + 1) % size];
-    if (size >= 3 && cross(a, b, p) < 0) inside = 0;
-    const double d = segment_distance(p, a, b);
-    if (d < best) best = d;
-  }
-  return inside ? 0 : best;
-}
-
 /* Share of a Gaussian of deviation sigma_d falling inside a layer's width
  * around `difference` (the paper's G_D). */
 static double direction_weight(double difference) {
-  const double half_width = PI_ / BM_MCC_LAYERS, scale = 1.0 / (BM_MCC_SIGMA_DIRECTION_RAD * sqrt(2.0));
-  return 0.5 * (erf((difference + half_width) * scale) - erf((difference - half_width) * scale));
+  return bm_mcc_direction_weight_(difference, BM_MCC_LAYERS, BM_MCC_SIGMA_DIRECTION_RAD);
 }
 
 static double spatial_weight(double distance) {
@@ -113,7 +60,7 @@ unsigned bm_mcc_disc_cells_(void) {
 }
 
 /* Builds the cylinder of minutiae[centre]; returns 0 when it is not valid. */
-static int build_cylinder(const minutia_500_ *minutiae, size_t count, size_t centre, const point_ *hull,
+static int build_cylinder(const minutia_500_ *minutiae, size_t count, size_t centre, const bm_point_ *hull,
                           size_t hull_size, uint8_t *cylinder) {
   const minutia_500_ *m = &minutiae[centre];
   const double reach = 3 * BM_MCC_SIGMA_SPATIAL_PX;
@@ -129,8 +76,8 @@ static int build_cylinder(const minutia_500_ *minutiae, size_t count, size_t cen
     for (unsigned i = 0; i < BM_MCC_SECTORS; ++i) {
       const double u = cell_offset(i), v = cell_offset(j);
       if (hypot(u, v) > BM_MCC_RADIUS_PX) continue;
-      const point_ p = {m->x + u * c - v * s, m->y + u * s + v * c};
-      if (hull_distance(p, hull, hull_size) > BM_MCC_HULL_MARGIN_PX) continue;
+      const bm_point_ p = {m->x + u * c - v * s, m->y + u * s + v * c};
+      if (bm_hull_distance_(p, hull, hull_size) > BM_MCC_HULL_MARGIN_PX) continue;
       const unsigned cell = j * BM_MCC_SECTORS + i;
       cylinder[cell / 8] |= (uint8_t)(1u << (cell % 8));
       ++valid_cells;
@@ -183,7 +130,7 @@ bm_status bm_prepare_template(const bm_template *tpl, void *buffer, size_t capac
     return bm_fail_(BM_ERR_ZERO_RESOLUTION, "bm_prepare_template: resolution %g x %g ppi", tpl->ppi_x, tpl->ppi_y);
 
   minutia_500_ minutiae[BM_MAX_MINUTIAE];
-  point_ points[BM_MAX_MINUTIAE], hull[BM_MAX_MINUTIAE + 1];
+  bm_point_ points[BM_MAX_MINUTIAE], hull[BM_MAX_MINUTIAE + 1];
   const double scale_x = 500.0 / tpl->ppi_x, scale_y = 500.0 / tpl->ppi_y;
   for (size_t i = 0; i < count; ++i) {
     const bm_minutia *source = &tpl->minutiae[i];
@@ -199,7 +146,7 @@ bm_status bm_prepare_template(const bm_template *tpl, void *buffer, size_t capac
     points[i].x = minutiae[i].x;
     points[i].y = minutiae[i].y;
   }
-  const size_t hull_size = convex_hull(points, count, hull);
+  const size_t hull_size = bm_convex_hull_(points, count, hull);
 
   uint8_t cylinders[BM_MAX_MINUTIAE][BM_MCC_CYLINDER_BYTES];
   size_t kept[BM_MAX_MINUTIAE], kept_count = 0;

@@ -8,6 +8,7 @@ set(BM_MATCH_SOURCES
   core/src/match/consolidate.c
   core/src/match/match.c
   core/src/match/calibration.c
-  core/src/match/impostor_table.c)
+  core/src/match/impostor_table.c
+  core/src/util/mcc_geometry.c)  # cylinder geometry, shared with the prefilter
 find_package(Threads REQUIRED)
 set(BM_MATCH_LIBS m Threads::Threads)

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "prefilter/prefilter_internal.h"
+#include "util/mcc_geometry.h"
 
 #define PI_ 3.14159265358979323846
 
@@ -44,59 +45,6 @@ static const double contribution_threshold = 0.01;      /* mu_psi, MCC paper */
 static const double hull_margin_px = 50.0;              /* omega, MCC paper */
 static const double min_valid_fraction = 0.75;          /* MCC paper */
 
-typedef struct point_ {
-  double x, y;
-} point_;
-
-static double cross(point_ o, point_ a, point_ b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
-
-static int compare_points(const void *left, const void *right) {
-  const point_ *a = left, *b = right;
-  if (a->x != b->x) return a->x < b->x ? -1 : 1;
-  if (a->y != b->y) return a->y < b->y ? -1 : 1;
-  return 0;
-}
-
-/* Andrew's monotone chain; sorts `points`, writes the hull counter-clockwise, returns its size. */
-static size_t convex_hull(point_ *points, size_t count, point_ *hull) {
-  qsort(points, count, sizeof *points, compare_points);
-  if (count < 3) {
-    memcpy(hull, points, count * sizeof *points);
-    return count;
-  }
-  size_t size = 0;
-  for (size_t i = 0; i < count; ++i) {
-    while (size >= 2 && cross(hull[size - 2], hull[size - 1], points[i]) <= 0) --size;
-    hull[size++] = points[i];
-  }
-  for (size_t i = count - 1, lower = size + 1; i-- > 0;) {
-    while (size >= lower && cross(hull[size - 2], hull[size - 1], points[i]) <= 0) --size;
-    hull[size++] = points[i];
-  }
-  return size - 1;
-}
-
-static double segment_distance(point_ p, point_ a, point_ b) {
-  const double dx = b.x - a.x, dy = b.y - a.y, length2 = dx * dx + dy * dy;
-  double t = length2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / length2 : 0;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
-  return hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
-}
-
-/* 0 inside the hull, else the distance to it. */
-static double hull_distance(point_ p, const point_ *hull, size_t size) {
-  if (size == 1) return hypot(p.x - hull[0].x, p.y - hull[0].y);
-  int inside = size >= 3;
-  double best = INFINITY;
-  for (size_t i = 0; i < size; ++i) {
-    const point_ a = hull[i], b = hull[(i + 1) % size];
-    if (size >= 3 && cross(a, b, p) < 0) inside = 0;
-    const double d = segment_distance(p, a, b);
-    if (d < best) best = d;
-  }
-  return inside ? 0 : best;
-}
-
 static double wrap_angle(double angle) {
   angle = fmod(angle, 2 * PI_);
   if (angle >= PI_) angle -= 2 * PI_;
@@ -106,13 +54,12 @@ static double wrap_angle(double angle) {
 
 /* Weight of a direction difference for one layer: the Gaussian integrated over the layer's width. */
 static double direction_weight(double difference) {
-  const double half_width = PI_ / LAYERS, scale = 1.0 / (sigma_direction * sqrt(2.0));
-  return 0.5 * (erf((difference + half_width) * scale) - erf((difference - half_width) * scale));
+  return bm_mcc_direction_weight_(difference, LAYERS, sigma_direction);
 }
 
 /* One cylinder as bits: valid[cell] and bits[layer][cell]. Returns 0 when it
  * describes too little (too few valid cells or neighbours). */
-static int build_cylinder(const bm_prefilter_point_ *points, size_t count, size_t centre, const point_ *hull,
+static int build_cylinder(const bm_prefilter_point_ *points, size_t count, size_t centre, const bm_point_ *hull,
                           size_t hull_size, unsigned sectors, uint8_t *valid, uint8_t bits[LAYERS][MAX_SECTORS * MAX_SECTORS]) {
   const bm_prefilter_point_ *m = &points[centre];
   const double reach = 3 * sigma_spatial_px, spacing = 2 * cylinder_radius_px / sectors;
@@ -130,8 +77,8 @@ static int build_cylinder(const bm_prefilter_point_ *points, size_t count, size_
       const double u = (i - (sectors - 1) / 2.0) * spacing, v = (j - (sectors - 1) / 2.0) * spacing;
       if (hypot(u, v) > cylinder_radius_px) continue;
       ++disc_cells;
-      const point_ p = {m->x + u * c - v * s, m->y + u * s + v * c};
-      if (hull_distance(p, hull, hull_size) > hull_margin_px) continue;
+      const bm_point_ p = {m->x + u * c - v * s, m->y + u * s + v * c};
+      if (bm_hull_distance_(p, hull, hull_size) > hull_margin_px) continue;
       valid[cell] = 1;
       ++valid_cells;
       double sum[LAYERS] = {0};
@@ -162,9 +109,9 @@ static uint32_t next_random(uint32_t *state) {
 void bm_prefilter_add_cylinder_words_(const bm_prefilter_point_ *points, size_t count,
                                       const bm_prefilter_params_ *params, uint8_t *code) {
   const unsigned sectors = params->sectors;
-  point_ sorted[BM_MAX_MINUTIAE], hull[BM_MAX_MINUTIAE + 1];
-  for (size_t i = 0; i < count; ++i) sorted[i] = (point_){points[i].x, points[i].y};
-  const size_t hull_size = convex_hull(sorted, count, hull);
+  bm_point_ sorted[BM_MAX_MINUTIAE], hull[BM_MAX_MINUTIAE + 1];
+  for (size_t i = 0; i < count; ++i) sorted[i] = (bm_point_){points[i].x, points[i].y};
+  const size_t hull_size = bm_convex_hull_(sorted, count, hull);
 
   /* The hash functions: bit samples among cells within selection_radius of the radius. */
   unsigned cells[MAX_SECTORS * MAX_SECTORS], cell_count = 0;

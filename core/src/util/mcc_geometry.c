@@ -1,0 +1,60 @@
+/* Parameter-independent cylinder geometry (mcc_geometry.h). */
+#include "util/mcc_geometry.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PI_ 3.14159265358979323846
+
+static double cross(bm_point_ o, bm_point_ a, bm_point_ b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+
+static int compare_points(const void *left, const void *right) {
+  const bm_point_ *a = left, *b = right;
+  if (a->x != b->x) return a->x < b->x ? -1 : 1;
+  if (a->y != b->y) return a->y < b->y ? -1 : 1;
+  return 0;
+}
+
+size_t bm_convex_hull_(bm_point_ *points, size_t count, bm_point_ *hull) {
+  qsort(points, count, sizeof *points, compare_points);
+  if (count < 3) {
+    memcpy(hull, points, count * sizeof *points);
+    return count;
+  }
+  size_t size = 0;
+  for (size_t i = 0; i < count; ++i) {
+    while (size >= 2 && cross(hull[size - 2], hull[size - 1], points[i]) <= 0) --size;
+    hull[size++] = points[i];
+  }
+  for (size_t i = count - 1, lower = size + 1; i-- > 0;) {
+    while (size >= lower && cross(hull[size - 2], hull[size - 1], points[i]) <= 0) --size;
+    hull[size++] = points[i];
+  }
+  return size - 1; /* the last point repeats the first */
+}
+
+static double segment_distance(bm_point_ p, bm_point_ a, bm_point_ b) {
+  const double dx = b.x - a.x, dy = b.y - a.y, length2 = dx * dx + dy * dy;
+  double t = length2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / length2 : 0;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  return hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
+
+double bm_hull_distance_(bm_point_ p, const bm_point_ *hull, size_t size) {
+  if (size == 1) return hypot(p.x - hull[0].x, p.y - hull[0].y);
+  int inside = size >= 3;
+  double best = INFINITY;
+  for (size_t i = 0; i < size; ++i) {
+    const bm_point_ a = hull[i], b = hull[(i + 1) % size];
+    if (size >= 3 && cross(a, b, p) < 0) inside = 0;
+    const double d = segment_distance(p, a, b);
+    if (d < best) best = d;
+  }
+  return inside ? 0 : best;
+}
+
+double bm_mcc_direction_weight_(double difference, unsigned layers, double sigma_direction) {
+  const double half_width = PI_ / layers, scale = 1.0 / (sigma_direction * sqrt(2.0));
+  return 0.5 * (erf((difference + half_width) * scale) - erf((difference - half_width) * scale));
+}
