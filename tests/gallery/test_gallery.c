@@ -676,6 +676,59 @@ START_TEST(test_damaged_log_is_reported) {
 }
 END_TEST
 
+/* The record parser (log records, snapshot sections) on every truncation
+ * and on mutated bytes: BM_ERR_CORRUPT or a valid record, never a crash
+ * (the CRCs of the store catch damage first; this guards the parser). */
+START_TEST(test_record_parser_malformed_input) {
+  enum { D = 64 };
+  float e[D];
+  bm_gallery_record *r = gf_record("parse-me", 5, 0, (1u << 1) | (1u << 7));
+  gf_embedding(3, 0, 0, e, D);
+  OK(bm_gallery_record_set_face(r, e, D));
+  OK(bm_gallery_record_set_metadata(r, "meta", 4));
+  const size_t code_bytes = bm_cascade_code_bytes_();
+  const size_t size = bm_gallery_record_serialized_size_(r, code_bytes);
+  uint8_t *bytes = malloc(size);
+  bm_gallery_record_serialize_(r, code_bytes, bytes);
+  bm_gallery_record *back = NULL;
+  size_t consumed = 0;
+  OK(bm_gallery_record_parse_(bytes, size, code_bytes, D, "test", &consumed, &back));
+  ck_assert_uint_eq(consumed, size);
+  ck_assert_uint_eq(bm_gallery_record_serialized_size_(back, code_bytes), size);
+  uint8_t *again = malloc(size);
+  bm_gallery_record_serialize_(back, code_bytes, again);
+  ck_assert_int_eq(memcmp(bytes, again, size), 0);
+  bm_gallery_record_free(back);
+  for (size_t cut = 0; cut < size; ++cut) {
+    back = NULL;
+    ck_assert_int_eq(bm_gallery_record_parse_(bytes, cut, code_bytes, D, "test", &consumed, &back), BM_ERR_CORRUPT);
+    ck_assert_ptr_null(back);
+  }
+  /* a face of another dimension than the gallery's */
+  ck_assert_int_eq(bm_gallery_record_parse_(bytes, size, code_bytes, 128, "test", &consumed, &back), BM_ERR_CORRUPT);
+  unsigned seed = 11;
+  for (int trial = 0; trial < 3000; ++trial) {
+    memcpy(again, bytes, size);
+    /* header fields, lengths and blobs alike */
+    const size_t at = trial % 3 == 0 ? (size_t)rand_r(&seed) % 96 : (size_t)rand_r(&seed) % size;
+    again[at] ^= (uint8_t)(1u << (rand_r(&seed) % 8));
+    back = NULL;
+    const bm_status status = bm_gallery_record_parse_(again, size, code_bytes, D, "test", &consumed, &back);
+    ck_assert(status == BM_OK || status == BM_ERR_CORRUPT);
+    if (status == BM_OK) {
+      ck_assert_uint_le(consumed, size);
+      size_t dimension = 0;
+      const float *face = bm_gallery_record_face(back, &dimension);
+      for (size_t i = 0; i < dimension; ++i) ck_assert(isfinite(face[i]));
+    }
+    bm_gallery_record_free(back);
+  }
+  free(again);
+  free(bytes);
+  bm_gallery_record_free(r);
+}
+END_TEST
+
 int main(void) {
   Suite *suite = suite_create("gallery");
   TCase *tc = tcase_create("api");
@@ -693,6 +746,7 @@ int main(void) {
   tcase_add_test(tc, test_dedup);
   tcase_add_test(tc, test_persistence_round_trip);
   tcase_add_test(tc, test_damaged_log_is_reported);
+  tcase_add_test(tc, test_record_parser_malformed_input);
   suite_add_tcase(suite, tc);
   return bm_test_run_suite(suite);
 }

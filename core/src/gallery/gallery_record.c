@@ -1,6 +1,7 @@
 /* The record object (an id, fingers by position in prepared form with their
  * prefilter codes, a face, metadata) and its byte serialisation, shared by
  * log records and snapshot sections. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -301,6 +302,11 @@ bm_status bm_gallery_record_parse_(const uint8_t *data, size_t size, size_t code
     }
     memcpy(record->face, data + at, dimension * sizeof(float));
     record->face_dimension = dimension;
+    for (uint32_t i = 0; i < dimension; ++i)
+      if (!isfinite(record->face[i])) {
+        bm_gallery_record_free(record);
+        return bm_fail_(BM_ERR_CORRUPT, "%s: face value %u is not finite", where, i);
+      }
     at += dimension * 4u;
   }
   NEED_(4, "metadata size");
