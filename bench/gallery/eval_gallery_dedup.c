@@ -15,25 +15,10 @@
 
 #include "biomatch/biomatch.h"
 #include "biomatch/bm_gallery.h"
+#include "eval_clock.h"
 #include "synthetic_minutiae.h"
 
-static double wall_now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-static double cpu_now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static void must(bm_status status, const char *what) {
-  if (status != BM_OK) {
-    fprintf(stderr, "bm_eval_gallery_dedup: %s: %s %s\n", what, bm_error_name(status), bm_last_error_message());
-    exit(1);
-  }
-}
+static void must(bm_status status, const char *what) { eval_must("bm_eval_gallery_dedup", status, what); }
 
 static int progress(void *context, uint64_t done, uint64_t total) {
   int *last = context;
@@ -92,10 +77,10 @@ int main(int argc, char **argv) {
          "ISA %s\n",
          people, duplicates, threads, bm_isa_name(bm_active_isa()));
   int last = -1;
-  const double w0 = wall_now(), c0 = cpu_now();
+  const double w0 = eval_wall_seconds(), c0 = eval_cpu_seconds();
   bm_gallery_dedup_result *result = NULL;
   must(bm_gallery_dedup(g, NULL, 0, fmr, threads, progress, &last, &result), "dedup");
-  const double wall = wall_now() - w0, cpu = cpu_now() - c0;
+  const double wall = eval_wall_seconds() - w0, cpu = eval_cpu_seconds() - c0;
   fprintf(stderr, "\n");
   const uint64_t compared = bm_gallery_dedup_pairs_compared(result);
   size_t found = 0, other = 0;

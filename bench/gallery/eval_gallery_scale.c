@@ -34,25 +34,10 @@
 #include "biomatch/biomatch.h"
 #include "biomatch/bm_gallery.h"
 #include "gallery/gallery_internal.h"
+#include "eval_clock.h"
 #include "synthetic_minutiae.h"
 
-static double wall_now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-static double cpu_now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static void must(bm_status status, const char *what) {
-  if (status != BM_OK) {
-    fprintf(stderr, "bm_eval_gallery_scale: %s: %s %s\n", what, bm_error_name(status), bm_last_error_message());
-    exit(1);
-  }
-}
+static void must(bm_status status, const char *what) { eval_must("bm_eval_gallery_scale", status, what); }
 
 typedef struct prepared_template {
   uint8_t *blob, *code;
@@ -90,10 +75,10 @@ static void run_searches(bm_gallery *g, probe_case *probes, size_t count, double
     params.threads = threads;
     params.top_k = 10;
     bm_gallery_result *result = NULL;
-    const double w0 = wall_now(), c0 = cpu_now();
+    const double w0 = eval_wall_seconds(), c0 = eval_cpu_seconds();
     must(bm_gallery_identify(g, probes[i].probe, &params, &result), "identify");
-    latencies[i] = wall_now() - w0;
-    cpu += cpu_now() - c0;
+    latencies[i] = eval_wall_seconds() - w0;
+    cpu += eval_cpu_seconds() - c0;
     comparisons += bm_gallery_result_comparisons(result);
     hits += bm_gallery_result_count(result) && strcmp(bm_gallery_result_id(result, 0), probes[i].mate) == 0;
     bm_gallery_result_free(result);
@@ -138,7 +123,7 @@ int main(int argc, char **argv) {
          records, distinct, shards, threads, bm_isa_name(bm_active_isa()));
 
   /* 1. distinct synthetic templates, prepared in parallel */
-  double w0 = wall_now(), c0 = cpu_now();
+  double w0 = eval_wall_seconds(), c0 = eval_cpu_seconds();
   prepared_template *pool = calloc(distinct, sizeof *pool);
   const size_t code_bytes = bm_cascade_code_bytes_();
   int failed = 0;
@@ -164,7 +149,7 @@ int main(int argc, char **argv) {
   size_t blob_total = 0;
   for (size_t i = 0; i < distinct; ++i) blob_total += pool[i].size;
   printf("prepared %zu synthetic templates in %.1f s wall, %.1f s CPU (%.2f ms CPU each), mean blob %.0f bytes\n",
-         distinct, wall_now() - w0, cpu_now() - c0, 1e3 * (cpu_now() - c0) / (double)distinct,
+         distinct, eval_wall_seconds() - w0, eval_cpu_seconds() - c0, 1e3 * (eval_cpu_seconds() - c0) / (double)distinct,
          (double)blob_total / (double)distinct);
 
   /* 2. enrol into a persistent gallery */
@@ -177,8 +162,8 @@ int main(int argc, char **argv) {
   options.sync = BM_GALLERY_SYNC_DEFERRED;
   bm_gallery *g = NULL;
   must(bm_gallery_open(directory, &options, &g), "open");
-  w0 = wall_now();
-  c0 = cpu_now();
+  w0 = eval_wall_seconds();
+  c0 = eval_cpu_seconds();
   for (size_t i = 0; i < records; ++i) {
     char id[32];
     snprintf(id, sizeof id, "syn-%08zu", i);
@@ -191,7 +176,7 @@ int main(int argc, char **argv) {
     if ((i + 1) % 4096 == 0) must(bm_gallery_sync(g), "sync");
   }
   must(bm_gallery_sync(g), "sync");
-  const double enrol_wall = wall_now() - w0, enrol_cpu = cpu_now() - c0;
+  const double enrol_wall = eval_wall_seconds() - w0, enrol_cpu = eval_cpu_seconds() - c0;
   printf("enrolled %zu prepared records in %.1f s wall (%.0f records/s), %.1f s CPU; log with one fdatasync per 4096\n",
          records, enrol_wall, (double)records / enrol_wall, enrol_cpu);
 
@@ -240,14 +225,14 @@ int main(int argc, char **argv) {
          (double)stats.total_bytes / 1e9);
 
   /* 3. snapshot, reopen */
-  w0 = wall_now();
+  w0 = eval_wall_seconds();
   must(bm_gallery_checkpoint(g), "checkpoint");
-  printf("checkpoint (snapshot of the whole gallery): %.1f s\n", wall_now() - w0);
+  printf("checkpoint (snapshot of the whole gallery): %.1f s\n", eval_wall_seconds() - w0);
   bm_gallery_close(g);
-  w0 = wall_now();
-  c0 = cpu_now();
+  w0 = eval_wall_seconds();
+  c0 = eval_cpu_seconds();
   must(bm_gallery_open(directory, NULL, &g), "reopen");
-  const double load_wall = wall_now() - w0, load_cpu = cpu_now() - c0;
+  const double load_wall = eval_wall_seconds() - w0, load_cpu = eval_cpu_seconds() - c0;
   must(bm_gallery_get_stats(g, &stats), "stats");
   snprintf(command, sizeof command, "du -sb '%s'", directory);
   printf("reopen (snapshot load by mmap with CRC check, records rebuilt into shards): %.1f s wall, %.1f s CPU for %llu "
