@@ -185,6 +185,17 @@ bm_status bm_gallery_dedup(bm_gallery *gallery, const char *const *batch_ids, si
       }
     }
   }
+  /* The id strings live in the shards' arrays, which a writer may move
+   * (grow) once the view lock is released: the result keeps copies. */
+  char(*id_copies)[BM_GALLERY_MAX_ID_BYTES + 1] = NULL;
+  if (status == BM_OK) {
+    id_copies = malloc((n ? n : 1) * sizeof *id_copies);
+    if (!id_copies) status = bm_fail_(BM_ERR_OUT_OF_MEMORY, "dedup ids");
+    for (size_t i = 0; id_copies && i < n; ++i) {
+      memcpy(id_copies[i], entries[i].id, strlen(entries[i].id) + 1);
+      entries[i].id = id_copies[i];
+    }
+  }
   pthread_rwlock_unlock(&gallery->view_lock);
   if (status == BM_OK && worker_status != BM_OK)
     status = bm_fail_(worker_status, "comparing records failed");
@@ -277,6 +288,7 @@ bm_status bm_gallery_dedup(bm_gallery *gallery, const char *const *batch_ids, si
   free(thread_counts);
   free(thread_capacity);
   free(entries);
+  free(id_copies);
   free(in_batch);
   if (status != BM_OK) {
     bm_gallery_dedup_free(result);
