@@ -118,8 +118,17 @@ def test_matching_releases_the_gil(rng):
     held, the pause would be the whole call, in every attempt; a busy
     machine can stall this thread once, so three attempts are allowed."""
     gallery = biomatch.PreparedTemplates(make_gallery(rng, 40))
-    repeats = biomatch.PreparedTemplates([gallery[i % len(gallery)] for i in range(8000)])
     with biomatch.Probe(gallery[0]) as probe:
+        # As many comparisons as make the call last >= 0.1 s on this
+        # machine (a faster matcher or CPU must not make it unmeasurable).
+        count = 8000
+        while True:
+            repeats = biomatch.PreparedTemplates([gallery[i % len(gallery)] for i in range(count)])
+            started = time.perf_counter()
+            probe.match_many(repeats)
+            if time.perf_counter() - started >= 0.1 or count >= 1 << 20:
+                break
+            count *= 2
         attempts = [longest_pause_during(lambda: probe.match_many(repeats)) for _ in range(3)]
     assert min(duration for _, duration in attempts) > 0.05, "gallery too small to measure"
     assert any(pause < 0.5 * duration for pause, duration in attempts), attempts
