@@ -118,6 +118,16 @@ bm_status bm_fmr_make_template_(const bm_fmr_view_ *view, const bm_read_options 
   return BM_OK;
 }
 
+bm_status bm_fmr_check_record_length_(uint32_t length, size_t size, size_t header_size, const char *what) {
+  if (length > size)
+    return bm_fail_(BM_ERR_TRUNCATED, "%s: length field at offset 8 says %u bytes, only %zu present", what, length,
+                    size);
+  if (length < header_size)
+    return bm_fail_(BM_ERR_LENGTH_MISMATCH, "%s: length field at offset 8 says %u bytes, less than the %zu-byte header",
+                    what, length, header_size);
+  return BM_OK;
+}
+
 bm_status bm_fmr_check_trailing_(const uint8_t *data, size_t size, size_t record_length, const char *what,
                                  const bm_read_options *options) {
   if (options->flags & BM_READ_LENIENT) return BM_OK;

@@ -33,6 +33,9 @@ bm_status bm_fmr_read_minutiae_(bm_byte_reader_ *reader, size_t count, unsigned 
 bm_status bm_fmr_read_extended_block_(bm_byte_reader_ *reader, bm_fmr_view_ *view);
 /* Builds a validated template from a decoded view (lenient image growth applied here). */
 bm_status bm_fmr_make_template_(const bm_fmr_view_ *view, const bm_read_options *options, bm_template **out);
+/* The record length field (at offset 8) against the bytes present
+ * (BM_ERR_TRUNCATED) and the fixed header (BM_ERR_LENGTH_MISMATCH). */
+bm_status bm_fmr_check_record_length_(uint32_t length, size_t size, size_t header_size, const char *what);
 /* Bytes after the declared record end: zero padding is accepted, anything else is
  * BM_ERR_TRAILING_DATA unless the options are lenient. */
 bm_status bm_fmr_check_trailing_(const uint8_t *data, size_t size, size_t record_length, const char *what,

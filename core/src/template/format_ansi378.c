@@ -22,12 +22,7 @@ bm_status bm_ansi378_read_(const uint8_t *data, size_t size, const bm_read_optio
     BM_TRY_(bm_read_u32be_(&head, "extended record length", &length));
     header_size = ANSI378_LONG_HEADER_SIZE;
   }
-  if (length > size)
-    return bm_fail_(BM_ERR_TRUNCATED, "%s: length field at offset 8 says %u bytes, only %zu present", record_name,
-                    length, size);
-  if (length < header_size)
-    return bm_fail_(BM_ERR_LENGTH_MISMATCH, "%s: length field at offset 8 says %u bytes, less than the %zu-byte header",
-                    record_name, length, header_size);
+  BM_TRY_(bm_fmr_check_record_length_(length, size, header_size, record_name));
   BM_TRY_(bm_fmr_check_trailing_(data, size, length, record_name, options));
   bm_byte_reader_ record = bm_byte_reader_make_(data, length, BM_ERR_LENGTH_MISMATCH, record_name);
   record.offset = head.offset;

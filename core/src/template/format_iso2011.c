@@ -106,12 +106,7 @@ bm_status bm_iso2011_read_(const uint8_t *data, size_t size, const bm_read_optio
     return bm_fail_(BM_ERR_BAD_VERSION, "%s: version at offset 4 is not \" 30\"", record_name);
   uint32_t length;
   BM_TRY_(bm_read_u32be_(&head, "record length", &length));
-  if (length > size)
-    return bm_fail_(BM_ERR_TRUNCATED, "%s: length field at offset 8 says %u bytes, only %zu present", record_name,
-                    length, size);
-  if (length < ISO2011_HEADER_SIZE)
-    return bm_fail_(BM_ERR_LENGTH_MISMATCH, "%s: length field at offset 8 says %u bytes, less than the %d-byte header",
-                    record_name, length, ISO2011_HEADER_SIZE);
+  BM_TRY_(bm_fmr_check_record_length_(length, size, ISO2011_HEADER_SIZE, record_name));
   bm_byte_reader_ record = bm_byte_reader_make_(data, length, BM_ERR_LENGTH_MISMATCH, record_name);
   record.offset = head.offset;
   unsigned representations, certified;
