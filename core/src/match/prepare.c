@@ -59,16 +59,34 @@ unsigned bm_mcc_disc_cells_(void) {
   return count;
 }
 
-/* Builds the cylinder of minutiae[centre]; returns 0 when it is not valid. */
+/* Builds the cylinder of minutiae[centre]; returns 0 when it is not valid.
+ * The inner loop runs for every cell and neighbour, so what does not depend
+ * on the cell is computed once per neighbour (its direction weights per
+ * layer), neighbours that cannot reach any cell are dropped first, and
+ * hypot() is evaluated only where the squared distance cannot exclude the
+ * neighbour: every value is computed as it always was, so the bits are
+ * unchanged, only sooner. */
 static int build_cylinder(const minutia_500_ *minutiae, size_t count, size_t centre, const bm_point_ *hull,
                           size_t hull_size, uint8_t *cylinder) {
   const minutia_500_ *m = &minutiae[centre];
   const double reach = 3 * BM_MCC_SIGMA_SPATIAL_PX;
+  /* Neighbours with their per-layer direction weights. */
+  size_t near[BM_MAX_MINUTIAE];
+  double layer_weight[BM_MAX_MINUTIAE][BM_MCC_LAYERS];
   unsigned neighbours = 0;
-  for (size_t t = 0; t < count; ++t)
-    if (t != centre && hypot(minutiae[t].x - m->x, minutiae[t].y - m->y) <= BM_MCC_RADIUS_PX + reach) ++neighbours;
+  for (size_t t = 0; t < count; ++t) {
+    if (t == centre || hypot(minutiae[t].x - m->x, minutiae[t].y - m->y) > BM_MCC_RADIUS_PX + reach) continue;
+    const double relative = wrap_angle(m->angle - minutiae[t].angle);
+    for (unsigned k = 0; k < BM_MCC_LAYERS; ++k) {
+      const double layer_centre = -PI_ + (k + 0.5) * (2 * PI_ / BM_MCC_LAYERS);
+      layer_weight[neighbours][k] = direction_weight(wrap_angle(layer_centre - relative));
+    }
+    near[neighbours++] = t;
+  }
   if (neighbours < BM_MCC_MIN_NEIGHBOURS) return 0;
 
+  /* Beyond this squared distance a neighbour is certainly farther than reach. */
+  const double excluded2 = reach * reach * (1 + 1e-9);
   memset(cylinder, 0, BM_MCC_CYLINDER_BYTES);
   const double c = cos(m->angle), s = sin(m->angle);
   unsigned valid_cells = 0;
@@ -82,16 +100,13 @@ static int build_cylinder(const minutia_500_ *minutiae, size_t count, size_t cen
       cylinder[cell / 8] |= (uint8_t)(1u << (cell % 8));
       ++valid_cells;
       double sum[BM_MCC_LAYERS] = {0};
-      for (size_t t = 0; t < count; ++t) {
-        if (t == centre) continue;
-        const double distance = hypot(minutiae[t].x - p.x, minutiae[t].y - p.y);
+      for (unsigned n = 0; n < neighbours; ++n) {
+        const double dx = minutiae[near[n]].x - p.x, dy = minutiae[near[n]].y - p.y;
+        if (dx * dx + dy * dy > excluded2) continue;
+        const double distance = hypot(dx, dy);
         if (distance > reach) continue;
         const double weight = spatial_weight(distance);
-        const double relative = wrap_angle(m->angle - minutiae[t].angle);
-        for (unsigned k = 0; k < BM_MCC_LAYERS; ++k) {
-          const double layer_centre = -PI_ + (k + 0.5) * (2 * PI_ / BM_MCC_LAYERS);
-          sum[k] += weight * direction_weight(wrap_angle(layer_centre - relative));
-        }
+        for (unsigned k = 0; k < BM_MCC_LAYERS; ++k) sum[k] += weight * layer_weight[n][k];
       }
       for (unsigned k = 0; k < BM_MCC_LAYERS; ++k)
         if (sum[k] > BM_MCC_CONTRIBUTION_THRESHOLD)

@@ -34,24 +34,43 @@ size_t bm_convex_hull_(bm_point_ *points, size_t count, bm_point_ *hull) {
   return size - 1; /* the last point repeats the first */
 }
 
-static double segment_distance(bm_point_ p, bm_point_ a, bm_point_ b) {
+/* The point of segment ab nearest to p, as the offset p - nearest. */
+static bm_point_ segment_offset(bm_point_ p, bm_point_ a, bm_point_ b) {
   const double dx = b.x - a.x, dy = b.y - a.y, length2 = dx * dx + dy * dy;
   double t = length2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / length2 : 0;
   t = t < 0 ? 0 : t > 1 ? 1 : t;
-  return hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+  return (bm_point_){p.x - (a.x + t * dx), p.y - (a.y + t * dy)};
 }
 
+/* Cylinders ask this for every cell of every minutia, and most cells lie
+ * inside the hull: the inside test (cross products only) comes first, and
+ * outside the hull the nearest edge is found on squared distances. hypot()
+ * (slow, but what the stored bits were made with) is evaluated only for
+ * the edges within rounding of the nearest, so the result is exactly the
+ * minimum of hypot() over all edges, as before. */
 double bm_hull_distance_(bm_point_ p, const bm_point_ *hull, size_t size) {
   if (size == 1) return hypot(p.x - hull[0].x, p.y - hull[0].y);
-  int inside = size >= 3;
+  if (size >= 3) {
+    int inside = 1;
+    for (size_t i = 0; i < size && inside; ++i)
+      if (cross(hull[i], hull[(i + 1) % size], p) < 0) inside = 0;
+    if (inside) return 0;
+  }
+  double nearest2 = INFINITY;
+  for (size_t i = 0; i < size; ++i) {
+    const bm_point_ d = segment_offset(p, hull[i], hull[(i + 1) % size]);
+    const double distance2 = d.x * d.x + d.y * d.y;
+    if (distance2 < nearest2) nearest2 = distance2;
+  }
+  const double near_enough2 = nearest2 * (1 + 1e-9);
   double best = INFINITY;
   for (size_t i = 0; i < size; ++i) {
-    const bm_point_ a = hull[i], b = hull[(i + 1) % size];
-    if (size >= 3 && cross(a, b, p) < 0) inside = 0;
-    const double d = segment_distance(p, a, b);
-    if (d < best) best = d;
+    const bm_point_ d = segment_offset(p, hull[i], hull[(i + 1) % size]);
+    if (d.x * d.x + d.y * d.y > near_enough2) continue;
+    const double distance = hypot(d.x, d.y);
+    if (distance < best) best = distance;
   }
-  return inside ? 0 : best;
+  return best;
 }
 
 double bm_mcc_direction_weight_(double difference, unsigned layers, double sigma_direction) {
