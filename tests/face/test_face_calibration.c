@@ -44,6 +44,7 @@ START_TEST(test_rate_decreases_and_threshold_inverts_it) {
     previous = fmr;
   }
   ck_assert(bm_face_score_to_fmr(c, 0.7f) < 1e-5); /* the fitted tail keeps falling */
+  ck_assert_double_eq(bm_face_score_to_fmr(c, 1.0f), 1e-12); /* down to the documented floor only */
   for (int e = 1; e <= 12; ++e) {
     const double fmr = pow(10.0, -e / 2.0);
     float threshold = 0;
@@ -91,6 +92,8 @@ START_TEST(test_builtin_curve) {
   ck_assert_int_eq(bm_face_fmr_to_threshold(NULL, 1e-3, &at_1e3), BM_OK);
   ck_assert(at_1e3 > 0.2f && at_1e3 < 0.8f);
   ck_assert(bm_face_score_to_fmr(NULL, 0.99f) < 1e-6);
+  for (float score = -1.0f; score <= 1.0f; score += 1.0f / 128) /* never below the documented floor */
+    ck_assert_msg(bm_face_score_to_fmr(NULL, score) >= 1e-12, "fmr %g at %g", bm_face_score_to_fmr(NULL, score), (double)score);
 }
 END_TEST
 

@@ -535,6 +535,14 @@ START_TEST(calibration_is_monotone) {
     previous = threshold;
   }
   ck_assert(bm_match_score_to_fmr(0) == 1.0);
+  /* The fitted tail is not followed below the documented floor, and the rate never rises with the score. */
+  ck_assert_double_eq(bm_match_score_to_fmr(1.0f), 1e-12);
+  double last = 1.0;
+  for (float score = 0.0f; score <= 1.0f; score += 1.0f / 256) {
+    const double fmr = bm_match_score_to_fmr(score);
+    ck_assert_msg(fmr >= 1e-12 && fmr <= last, "fmr %g at score %g after %g", fmr, (double)score, last);
+    last = fmr;
+  }
 }
 END_TEST
 

@@ -147,7 +147,11 @@ BM_API BM_NODISCARD bm_status bm_face_calibration_create(const float *impostor_s
 /** Frees a calibration. NULL is accepted. */
 BM_API void bm_face_calibration_free(bm_face_calibration *calibration);
 
-/** Estimated false match rate of `score` (1 for NaN or scores below every impostor). Thread-safe. */
+/**
+ * Estimated false match rate of `score` (1 for NaN or scores below every
+ * impostor), never below 1e-12 (the calibration's tail is not followed
+ * further). Thread-safe.
+ */
 BM_API double bm_face_score_to_fmr(const bm_face_calibration *calibration, float score);
 
 /**

@@ -110,7 +110,11 @@ BM_API BM_NODISCARD bm_status bm_match_templates(const bm_template *a, const bm_
  * extrapolation. Thread-safe.
  */
 BM_API BM_NODISCARD bm_status bm_match_fmr_to_threshold(double fmr, float *out_threshold);
-/** Estimated false match rate of `score` (same table and limits as above). Thread-safe. */
+/**
+ * Estimated false match rate of `score` (same table and limits as above),
+ * never below 1e-12: smaller rates would come from extrapolating the
+ * fitted tail far beyond any measurement. Thread-safe.
+ */
 BM_API double bm_match_score_to_fmr(float score);
 
 BM_EXTERN_C_END

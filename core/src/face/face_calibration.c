@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "face/face_calibration.h"
+#include "util/fmr_floor.h"
 
 enum { LEAST_SUPPORTED_IMPOSTORS = 10 };
 
@@ -111,7 +112,8 @@ double bm_face_score_to_fmr(const bm_face_calibration *calibration, float score)
     const double t = ((double)score - c->scores[low]) / ((double)c->scores[high] - c->scores[low]);
     log10_fmr = c->log10_fmr[low] + t * ((double)c->log10_fmr[high] - c->log10_fmr[low]);
   }
-  return pow(10.0, log10_fmr);
+  const double fmr = pow(10.0, log10_fmr);
+  return fmr > BM_FMR_FLOOR_ ? fmr : BM_FMR_FLOOR_;
 }
 
 bm_status bm_face_fmr_to_threshold(const bm_face_calibration *calibration, double fmr, float *out_threshold) {

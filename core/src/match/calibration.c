@@ -7,6 +7,7 @@
 #include "error.h"
 #include "match/calibration.h"
 #include "match/match_internal.h"
+#include "util/fmr_floor.h"
 
 static const bm_impostor_table_ *table_(void) { return &bm_impostor_table_fvc2002_; }
 
@@ -30,7 +31,8 @@ double bm_match_score_to_fmr(float score) {
   if (t->count == 0) return 1.0;
   if (score <= 0) return 1.0;
   if (score < t->tail_start) return empirical_fmr(t, score);
-  return tail_fmr(t, score);
+  const double fmr = tail_fmr(t, score);
+  return fmr > BM_FMR_FLOOR_ ? fmr : BM_FMR_FLOOR_;
 }
 
 bm_status bm_match_fmr_to_threshold(double fmr, float *out_threshold) {
