@@ -73,6 +73,7 @@ const char *bm_error_name(bm_status status) {
     BM_NAME_(BM_ERR_CORRUPT)
     BM_NAME_(BM_ERR_LOCKED)
     BM_NAME_(BM_ERR_CANCELLED)
+    BM_NAME_(BM_ERR_TOO_MANY_FACES)
     BM_NAME_(BM_ERR_DIMENSION)
     BM_NAME_(BM_ERR_ZERO_VECTOR)
     BM_NAME_(BM_ERR_FAISS)

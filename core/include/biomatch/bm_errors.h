@@ -71,6 +71,7 @@ typedef enum bm_status {
   BM_ERR_CORRUPT = 401,           /**< Stored data is damaged (not a torn tail). */
   BM_ERR_LOCKED = 402,            /**< Gallery directory is in use by another process. */
   BM_ERR_CANCELLED = 403,         /**< A long operation was cancelled by its progress callback. */
+  BM_ERR_TOO_MANY_FACES = 404,    /**< A gallery record would hold more than BM_GALLERY_MAX_FACES face embeddings. */
 
   /* --- face embeddings (500..599) --- */
   BM_ERR_DIMENSION = 500,         /**< Embedding dimension differs from the gallery's. */

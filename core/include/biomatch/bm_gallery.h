@@ -1,7 +1,7 @@
 /**
  * @file bm_gallery.h
  * @brief The sharded gallery: person records (up to one finger template
- *        per finger position, a face embedding, metadata) held in memory,
+ *        per finger position, one or more face embeddings, metadata) held in memory,
  *        1:N identification, N:N deduplication and crash-safe persistence
  *        (docs/gallery.md).
  *
@@ -9,7 +9,7 @@
  * 1. bm_gallery_open(dir, ...) for a persistent gallery (write-ahead log +
  *    snapshots in `dir`) or bm_gallery_create(...) for a memory-only one.
  * 2. Build a record (bm_gallery_record_create(), add fingers from
- *    ::bm_template pointers, optionally a face embedding and metadata) and
+ *    ::bm_template pointers, optionally face embeddings and metadata) and
  *    enrol it with bm_gallery_enroll(). Templates are prepared (match-ready)
  *    on enrolment; the gallery keeps the prepared form, not the template.
  * 3. Build a probe (bm_gallery_probe_create(), add fingers and/or a face)
@@ -20,7 +20,10 @@
  * Scores. Every comparison is turned into an estimated false match rate
  * (fingers: bm_match_score_to_fmr(); face: bm_face_score_to_fmr() with the
  * built-in curve) and a record's fused score is the sum of -log10(FMR) over
- * the compared fingers and the face (each term capped at 12). The fused
+ * the compared fingers and the face (each term capped at 12). A record
+ * holding several face embeddings is scored on the best-agreeing one (the
+ * maximum cosine), its FMR corrected for the number of embeddings tried
+ * (1-(1-FMR)^m). The fused
  * score's own FMR assumes independent terms (Fisher's combination of
  * p-values). docs/gallery.md states the rule and its limits.
  *
@@ -63,6 +66,8 @@ BM_EXTERN_C_BEGIN
 #define BM_GALLERY_MAX_POSITION 10
 /** Largest metadata blob of a record. */
 #define BM_GALLERY_MAX_METADATA_BYTES 65536
+/** Most face embeddings one record holds (bm_gallery_record_add_face()). */
+#define BM_GALLERY_MAX_FACES 16
 /** Largest top_k of an identification. */
 #define BM_GALLERY_MAX_TOP_K 100000
 
@@ -128,8 +133,25 @@ BM_API BM_NODISCARD bm_status bm_gallery_record_set_finger(bm_gallery_record *re
                                                           const bm_template *tpl);
 /** Removes the finger at `position` (BM_ERR_NOT_FOUND when absent). */
 BM_API BM_NODISCARD bm_status bm_gallery_record_remove_finger(bm_gallery_record *record, unsigned position);
-/** Sets the face embedding (validated and L2-normalised; dimension must be the gallery's at enrolment). */
+/**
+ * Sets the record's face: replaces all of its face embeddings with this one
+ * (validated and L2-normalised; dimension 64..2048, BM_ERR_DIMENSION
+ * otherwise, and it must be the gallery's at enrolment; BM_ERR_NON_FINITE,
+ * BM_ERR_ZERO_VECTOR for a non-finite or zero vector). On error the record is unchanged.
+ * Thread safety: modifies the record (one thread at a time).
+ */
 BM_API BM_NODISCARD bm_status bm_gallery_record_set_face(bm_gallery_record *record, const float *embedding,
+                                                        size_t dimension);
+/**
+ * Appends a face embedding to the record (several photos of one person):
+ * validated and L2-normalised like bm_gallery_record_set_face(). All of a
+ * record's embeddings share one dimension (BM_ERR_DIMENSION for another);
+ * at most BM_GALLERY_MAX_FACES per record (BM_ERR_TOO_MANY_FACES beyond).
+ * Searches score the record on its best-agreeing embedding. On error the
+ * record is unchanged.
+ * Thread safety: modifies the record (one thread at a time).
+ */
+BM_API BM_NODISCARD bm_status bm_gallery_record_add_face(bm_gallery_record *record, const float *embedding,
                                                         size_t dimension);
 /** Sets opaque metadata (copied; at most BM_GALLERY_MAX_METADATA_BYTES; size 0 clears). */
 BM_API BM_NODISCARD bm_status bm_gallery_record_set_metadata(bm_gallery_record *record, const void *data,
@@ -143,8 +165,21 @@ BM_API int bm_gallery_record_has_finger(const bm_gallery_record *record, unsigne
 BM_API size_t bm_gallery_record_finger_count(const bm_gallery_record *record);
 /** The prepared template (bm_match.h blob) of the finger at `position`, or NULL; size in *size. */
 BM_API const void *bm_gallery_record_prepared(const bm_gallery_record *record, unsigned position, size_t *size);
-/** The normalised face embedding (NULL when none); dimension in *dimension (may be NULL). */
+/**
+ * The record's first normalised face embedding (NULL when none); dimension
+ * in *dimension (may be NULL; 0 when none). Thread-safe on a record no
+ * thread modifies; the pointer is valid until the record's faces change.
+ */
 BM_API const float *bm_gallery_record_face(const bm_gallery_record *record, size_t *dimension);
+/** @return the number of face embeddings the record holds (0 for NULL). Thread-safe on a record no thread modifies. */
+BM_API size_t bm_gallery_record_face_count(const bm_gallery_record *record);
+/**
+ * Face embedding `i` (0 .. count-1, in the order they were added) of the
+ * record, normalised; NULL when i is out of range. Dimension in *dimension
+ * (may be NULL; 0 when out of range). Thread-safe on a record no thread
+ * modifies; the pointer is valid until the record's faces change.
+ */
+BM_API const float *bm_gallery_record_face_at(const bm_gallery_record *record, size_t i, size_t *dimension);
 /** The metadata (NULL when none); size in *size (may be NULL). */
 BM_API const void *bm_gallery_record_metadata(const bm_gallery_record *record, size_t *size);
 /** Log sequence number of the write that stored the record (0 for a record never enrolled). */
@@ -153,8 +188,11 @@ BM_API uint64_t bm_gallery_record_sequence(const bm_gallery_record *record);
 /** How bm_gallery_enroll() treats an id already enrolled. Values are stable. */
 typedef enum bm_gallery_enroll_mode {
   BM_GALLERY_INSERT = 0,  /**< fail with BM_ERR_ALREADY_EXISTS */
-  BM_GALLERY_REPLACE = 1, /**< the new record replaces the old one entirely */
-  BM_GALLERY_MERGE = 2    /**< fingers, face and metadata of the new record are set on the old one (same position replaced) */
+  BM_GALLERY_REPLACE = 1, /**< the new record replaces the old one entirely (its faces included) */
+  /** fingers and metadata of the new record are set on the old one (same
+   *  position replaced); its face embeddings are appended to the old one's
+   *  (BM_ERR_TOO_MANY_FACES beyond BM_GALLERY_MAX_FACES, nothing changed) */
+  BM_GALLERY_MERGE = 2
 } bm_gallery_enroll_mode;
 
 /**
@@ -203,11 +241,11 @@ BM_API BM_NODISCARD bm_status bm_gallery_compact(bm_gallery *gallery);
 typedef struct bm_gallery_stats {
   uint64_t records;        /**< live records */
   uint64_t fingers;        /**< live finger templates */
-  uint64_t faces;          /**< live face embeddings */
+  uint64_t faces;          /**< live face embeddings (a record with several counts each) */
   uint64_t dead_fingers;   /**< finger slots of deleted/replaced records not yet compacted */
   uint64_t prepared_bytes; /**< bytes of prepared templates (live and dead) */
   uint64_t prefilter_bytes;/**< bytes of prefilter codes */
-  uint64_t face_bytes;     /**< bytes of face storage */
+  uint64_t face_bytes;     /**< bytes of stored face embeddings (live and not yet compacted) */
   uint64_t total_bytes;    /**< every allocation the gallery holds for its records (including indexes) */
   uint64_t last_sequence;  /**< last log sequence written (0 for memory-only) */
   uint64_t durable_sequence; /**< last log sequence known durable */
@@ -236,7 +274,7 @@ BM_API void bm_gallery_probe_free(bm_gallery_probe *probe);
  */
 BM_API BM_NODISCARD bm_status bm_gallery_probe_add_finger(bm_gallery_probe *probe, unsigned position,
                                                          const bm_template *tpl);
-/** Sets the probe's face embedding (compared with each record's face). */
+/** Sets the probe's face embedding (compared with each of a record's face embeddings; the best counts). */
 BM_API BM_NODISCARD bm_status bm_gallery_probe_set_face(bm_gallery_probe *probe, const float *embedding,
                                                        size_t dimension);
 
@@ -285,8 +323,19 @@ BM_API size_t bm_gallery_result_finger_count(const bm_gallery_result *result, si
 BM_API BM_NODISCARD bm_status bm_gallery_result_finger(const bm_gallery_result *result, size_t i, size_t j,
                                                       unsigned *probe_position, unsigned *record_position,
                                                       float *score, double *fmr);
-/** Face cosine score of candidate i, or NaN when no face was compared. */
+/**
+ * Face cosine score of candidate i: the best over the record's embeddings
+ * (the one that entered the fused score), or NaN when no face was compared.
+ */
 BM_API float bm_gallery_result_face_score(const bm_gallery_result *result, size_t i);
+/**
+ * Which of candidate i's face embeddings scored best (index as in
+ * bm_gallery_record_face_at()) and how many were compared; outputs may be
+ * NULL. BM_ERR_INVALID_ARGUMENT when i is out of range; *compared is 0 (and
+ * *best_index 0) when no face was compared. Thread-safe (results are immutable).
+ */
+BM_API BM_NODISCARD bm_status bm_gallery_result_face_detail(const bm_gallery_result *result, size_t i,
+                                                           size_t *best_index, size_t *compared);
 /** Fingers the matcher compared in this search (the cascade's cost). */
 BM_API uint64_t bm_gallery_result_comparisons(const bm_gallery_result *result);
 
@@ -306,7 +355,9 @@ typedef int (*bm_gallery_progress_fn)(void *context, uint64_t done, uint64_t tot
  * with every other; otherwise the records named in batch_ids (batch_count
  * ids, each enrolled: BM_ERR_NOT_FOUND otherwise) are compared with every
  * live record, each other included. Every pair is compared once, with the
- * fusion of identification (fingers at the same position, faces). Pairs whose
+ * fusion of identification (fingers at the same position, faces: the best
+ * cosine over every pair of the two records' embeddings, its FMR corrected
+ * for the number of pairs tried). Pairs whose
  * estimated FMR is <= max_fmr are kept, ordered by (first id, second id)
  * with first id < second id, and grouped into clusters (connected
  * components, union-find). threads: 0 = OpenMP's default. progress may be NULL.

@@ -187,13 +187,17 @@ static bm_status log_and_apply(bm_gallery *gallery, uint32_t type, const bm_gall
   return status;
 }
 
-/* Sets the parts of `update` on `base` (MERGE). */
+/* Sets the parts of `update` on `base` (MERGE): fingers by position and
+ * metadata replace, face embeddings are appended (a later photo of the
+ * same person adds to the earlier ones, like a further finger adds to the
+ * fingers; BM_GALLERY_REPLACE is the way to drop the old photos). */
 static bm_status merge_into(bm_gallery_record *base, const bm_gallery_record *update) {
   bm_status status = BM_OK;
   for (unsigned p = 0; status == BM_OK && p < BM_GALLERY_SLOTS_; ++p)
     if (update->finger_mask >> p & 1u)
       status = bm_gallery_record_set_prepared_(base, p, update->blobs[p], update->blob_sizes[p], update->codes[p]);
-  if (status == BM_OK && update->face) status = bm_gallery_record_set_face(base, update->face, update->face_dimension);
+  if (status == BM_OK)
+    status = bm_gallery_record_append_faces_(base, update->faces, update->face_count, update->face_dimension);
   if (status == BM_OK && update->metadata_size)
     status = bm_gallery_record_set_metadata(base, update->metadata, update->metadata_size);
   return status;
@@ -203,9 +207,9 @@ bm_status bm_gallery_enroll(bm_gallery *gallery, const bm_gallery_record *record
                             uint64_t *out_sequence) {
   if (!gallery || !record) return bm_fail_(BM_ERR_INVALID_ARGUMENT, "gallery or record is NULL");
   if ((unsigned)mode > BM_GALLERY_MERGE) return bm_fail_(BM_ERR_INVALID_ARGUMENT, "unknown enrol mode %d", (int)mode);
-  if (!record->finger_mask && !record->face)
+  if (!record->finger_mask && !record->face_count)
     return bm_fail_(BM_ERR_INVALID_ARGUMENT, "record '%s' holds no finger and no face", record->id);
-  if (record->face && record->face_dimension != gallery->face_dimension)
+  if (record->face_count && record->face_dimension != gallery->face_dimension)
     return bm_fail_(BM_ERR_DIMENSION, "face of dimension %u, the gallery's is %u", record->face_dimension,
                     gallery->face_dimension);
   pthread_mutex_lock(&gallery->write_lock);
@@ -339,7 +343,7 @@ bm_status bm_gallery_get_stats(bm_gallery *gallery, bm_gallery_stats *out) {
     out->fingers += shard->finger_count - shard->dead_fingers;
     out->dead_fingers += shard->dead_fingers;
     for (size_t r = 0; r < shard->record_count; ++r)
-      if (shard->records[r].live && shard->records[r].face_row >= 0) out->faces++;
+      if (shard->records[r].live) out->faces += shard->records[r].face_count;
     out->prepared_bytes += shard->blob_bytes;
     out->prefilter_bytes += shard->finger_count * shard->code_bytes;
     out->face_bytes += shard->face_count * shard->face_dimension *

@@ -46,9 +46,17 @@ static int compare_pairs(const void *a, const void *b) {
   return x->b < y->b ? -1 : x->b > y->b;
 }
 
+/* Record x's face embeddings as queries: decoded once per record x. */
+typedef struct face_queries {
+  size_t count, dimension;
+  float *f32;    /* count x dimension */
+  int8_t *i8;    /* count x dimension */
+  float scales[BM_GALLERY_MAX_FACES];
+} face_queries;
+
 /* Fused score of two stored records; 0 terms when nothing is comparable. */
-static bm_status compare_records(bm_probe *const *probes, const float *face, const int8_t *face_i8, float face_scale,
-                                 const entry *y, double *fused, unsigned *terms) {
+static bm_status compare_records(bm_probe *const *probes, const face_queries *faces, const entry *y, double *fused,
+                                 unsigned *terms) {
   const bm_shard_ *sy = y->shard;
   const bm_shard_record_ *ry = &sy->records[y->index];
   *fused = 0.0;
@@ -63,8 +71,17 @@ static bm_status compare_records(bm_probe *const *probes, const float *face, con
     *fused += bm_fusion_finger_term_(score, NULL);
     ++*terms;
   }
-  if (face && ry->face_row >= 0) {
-    *fused += bm_fusion_face_term_(bm_shard_face_score_(sy, y->index, face, face_i8, face_scale), NULL);
+  if (faces->count && ry->face_count) {
+    /* as in identification: the best cosine over every pair of the two
+     * records' embeddings, its FMR corrected for the pairs tried */
+    float best = -INFINITY;
+    for (size_t k = 0; k < faces->count; ++k) {
+      const float score = bm_shard_face_best_(sy, y->index, faces->f32 + k * faces->dimension,
+                                              faces->i8 + k * faces->dimension, faces->scales[k], NULL);
+      if (isnan(score)) return BM_ERR_INTERNAL; /* the scan kernel refused valid rows */
+      if (score > best) best = score;
+    }
+    *fused += bm_fusion_face_best_term_(best, faces->count * ry->face_count, NULL);
     ++*terms;
   }
   return BM_OK;
@@ -135,17 +152,19 @@ bm_status bm_gallery_dedup(bm_gallery *gallery, const char *const *batch_ids, si
         for (size_t f = rx->first_finger; st == BM_OK && f < rx->first_finger + rx->finger_count; ++f)
           st = bm_probe_create_from_prepared(x->shard->blobs + x->shard->finger_offsets[f], x->shard->finger_sizes[f],
                                              &probes[x->shard->finger_positions[f]]);
-        /* record i's face, decoded once, is the query for its pairs */
-        float *face = NULL;
-        int8_t *face_i8 = NULL;
-        float face_scale = 0.0f;
-        if (st == BM_OK && rx->face_row >= 0) {
-          face = malloc(x->shard->face_dimension * sizeof *face);
-          face_i8 = malloc(x->shard->face_dimension);
-          if (!face || !face_i8) st = BM_ERR_OUT_OF_MEMORY;
+        /* record i's faces, decoded once, are the queries for its pairs */
+        face_queries faces = {0, x->shard->face_dimension, NULL, NULL, {0}};
+        if (st == BM_OK && rx->face_count) {
+          const size_t d = x->shard->face_dimension;
+          faces.f32 = malloc((size_t)rx->face_count * d * sizeof *faces.f32);
+          faces.i8 = malloc((size_t)rx->face_count * d);
+          if (!faces.f32 || !faces.i8) st = BM_ERR_OUT_OF_MEMORY;
           else {
-            bm_shard_face_decode_(x->shard, x->index, face);
-            face_scale = bm_face_quantise_int8_(face, x->shard->face_dimension, face_i8);
+            faces.count = rx->face_count;
+            for (size_t q = 0; q < faces.count; ++q) {
+              bm_shard_face_decode_row_(x->shard, (size_t)rx->face_row + q, faces.f32 + q * d);
+              faces.scales[q] = bm_face_quantise_int8_(faces.f32 + q * d, d, faces.i8 + q * d);
+            }
           }
         }
         uint64_t local = 0;
@@ -154,7 +173,7 @@ bm_status bm_gallery_dedup(bm_gallery *gallery, const char *const *batch_ids, si
           if (all ? j < i : !(in_batch[i] ? (!in_batch[j] || j > i) : 0)) continue;
           double fused;
           unsigned terms;
-          st = compare_records(probes, face, face_i8, face_scale, &entries[j], &fused, &terms);
+          st = compare_records(probes, &faces, &entries[j], &fused, &terms);
           ++local;
           if (st != BM_OK || !(fused > 0.0)) continue;
           const double fmr = bm_fusion_fmr_(fused, terms);
@@ -173,8 +192,8 @@ bm_status bm_gallery_dedup(bm_gallery *gallery, const char *const *batch_ids, si
           thread_pairs[t][thread_counts[t]++] = (dedup_pair){a, b, fused, fmr};
         }
         for (unsigned p = 0; p < BM_GALLERY_SLOTS_; ++p) bm_probe_free(probes[p]);
-        free(face);
-        free(face_i8);
+        free(faces.f32);
+        free(faces.i8);
         const uint64_t now = atomic_fetch_add(&done, local) + local;
         if (st != BM_OK) {
 #pragma omp critical(bm_gallery_dedup_error)

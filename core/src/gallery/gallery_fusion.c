@@ -52,3 +52,20 @@ double bm_fusion_best_of_(double p, size_t m) {
   const double fmr = -expm1((double)m * log1p(-p));
   return fmr < 1.0 ? fmr : 1.0;
 }
+
+/* A record enrolled with several photos is scored on its best-agreeing
+ * embedding: the person matches on the photo closest in pose, age and
+ * lighting to the probe, and a poor old photo must not drag the record
+ * down. But the best of m impostor cosines exceeds a threshold m times as
+ * often as one does, so the calibrated FMR p of the best cosine is
+ * corrected to 1-(1-p)^m (about m*p): without it a record with 16 photos
+ * would be 16 times likelier to pass the fused threshold by chance than a
+ * record with one, and the fused FMR would no longer mean what it says.
+ * For m = 1 this is exactly the single-face term. */
+double bm_fusion_face_best_term_(float best_cosine, size_t m, double *out_fmr) {
+  double p = 1.0;
+  bm_fusion_face_term_(best_cosine, &p);
+  const double corrected = bm_fusion_best_of_(p, m ? m : 1);
+  if (out_fmr) *out_fmr = corrected;
+  return corrected < 1.0 ? -log10(corrected) : 0.0;
+}

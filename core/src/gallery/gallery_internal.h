@@ -33,8 +33,9 @@ struct bm_gallery_record_s {
   uint8_t *blobs[BM_GALLERY_SLOTS_];      /* prepared templates (malloc'd) */
   uint32_t blob_sizes[BM_GALLERY_SLOTS_];
   uint8_t *codes[BM_GALLERY_SLOTS_];      /* prefilter codes (malloc'd) or NULL */
-  float *face;                            /* normalised, face_dimension values, or NULL */
-  uint32_t face_dimension;
+  float *faces;                           /* face_count rows of face_dimension normalised values, or NULL */
+  uint32_t face_count;                    /* 0..BM_GALLERY_MAX_FACES */
+  uint32_t face_dimension;                /* shared by the record's faces (0 when none) */
   uint8_t *metadata;
   uint32_t metadata_size;
   uint64_t sequence;
@@ -47,13 +48,24 @@ bm_status bm_gallery_record_clone_(const bm_gallery_record *record, bm_gallery_r
 /* Sets a finger from a prepared blob (copied, checked) and an optional code (copied). */
 bm_status bm_gallery_record_set_prepared_(bm_gallery_record *record, unsigned position, const void *blob,
                                           size_t size, const uint8_t *code);
-/* Byte serialisation used by log records and snapshots (docs/gallery.md). */
+/* Appends already-normalised faces (count rows of dimension values), copied. */
+bm_status bm_gallery_record_append_faces_(bm_gallery_record *record, const float *faces, size_t count,
+                                          size_t dimension);
+/* Record serialisation formats: version 1 held at most one face (read only,
+ * for galleries written before records held several); version 2 holds a
+ * face count. Writes always use BM_GALLERY_RECORD_FORMAT_. */
+enum { BM_GALLERY_RECORD_FORMAT_V1_ = 1, BM_GALLERY_RECORD_FORMAT_ = 2 };
+/* Byte serialisation used by log records and snapshots (docs/gallery.md), current format. */
 size_t bm_gallery_record_serialized_size_(const bm_gallery_record *record, size_t code_bytes);
 void bm_gallery_record_serialize_(const bm_gallery_record *record, size_t code_bytes, uint8_t *out);
-/* Parses one record from data[0..size); *consumed receives its length.
- * Damage is BM_ERR_CORRUPT naming `where` and the offset. */
+/* Parses one record in the current format from data[0..size); *consumed
+ * receives its length. Damage is BM_ERR_CORRUPT naming `where` and the offset. */
 bm_status bm_gallery_record_parse_(const uint8_t *data, size_t size, size_t code_bytes, uint32_t face_dimension,
                                    const char *where, size_t *consumed, bm_gallery_record **out);
+/* The same for a given format (BM_GALLERY_RECORD_FORMAT_V1_ or _). */
+bm_status bm_gallery_record_parse_format_(const uint8_t *data, size_t size, unsigned format, size_t code_bytes,
+                                          uint32_t face_dimension, const char *where, size_t *consumed,
+                                          bm_gallery_record **out);
 
 /* ----------------------------------------------------------------- shard */
 
@@ -63,7 +75,8 @@ typedef struct bm_shard_record_ {
   uint8_t live;
   uint8_t finger_count;
   uint32_t first_finger;    /* the record's fingers are contiguous in the finger arrays */
-  int64_t face_row;         /* -1: none */
+  int64_t face_row;         /* the record's first face row (its face_count rows are adjacent); -1: none */
+  uint8_t face_count;       /* 0..BM_GALLERY_MAX_FACES */
   uint64_t metadata_offset;
   uint32_t metadata_size;
   uint64_t sequence;
@@ -82,7 +95,7 @@ typedef struct bm_shard_ {
   size_t blob_bytes, blob_capacity;
   uint8_t *codes;            /* finger_count * code_bytes, 64-byte aligned (when codes are kept) */
   size_t code_bytes;
-  /* faces: one row per record with a face */
+  /* faces: one row per embedding, a record's rows adjacent, in record order */
   uint8_t *face_rows;        /* face_count * dimension * value size */
   float *face_scales;        /* int8 only */
   size_t face_count, face_capacity, face_dimension;
@@ -107,12 +120,18 @@ bm_status bm_shard_delete_(bm_shard_ *shard, const char *id, size_t length);
 bm_status bm_shard_compact_(bm_shard_ *shard);
 /* Copies shard record `index` into a new record object. */
 bm_status bm_shard_export_(const bm_shard_ *shard, size_t index, bm_gallery_record **out);
-/* Face cosine of record `index` against a probe face (normalised f32 plus its
- * compressed forms); NaN when the record has no face. */
-float bm_shard_face_score_(const bm_shard_ *shard, size_t index, const float *query_f32, const int8_t *query_i8,
-                           float query_scale);
-/* Decodes record `index`'s stored face (it has one) into `out` (face_dimension floats). */
-void bm_shard_face_decode_(const bm_shard_ *shard, size_t index, float *out);
+/* Cosines of a query face (normalised f32 plus its int8 form for int8
+ * storage) against `count` adjacent face rows from `first_row`, with the
+ * shard's SIMD scan kernel, into scores[0..count). */
+bm_status bm_shard_face_scan_(const bm_shard_ *shard, size_t first_row, size_t count, const float *query_f32,
+                              const int8_t *query_i8, float query_scale, float *scores);
+/* Best face cosine of record `index` against a query face, over its
+ * embeddings; the embedding's index in *best_index (may be NULL). NaN when
+ * the record has no face or the scan failed. */
+float bm_shard_face_best_(const bm_shard_ *shard, size_t index, const float *query_f32, const int8_t *query_i8,
+                          float query_scale, size_t *best_index);
+/* Decodes stored face row `row` into `out` (face_dimension floats). */
+void bm_shard_face_decode_row_(const bm_shard_ *shard, size_t row, float *out);
 /* Bytes the shard holds for its records. */
 size_t bm_shard_memory_(const bm_shard_ *shard);
 
@@ -151,6 +170,9 @@ double bm_fusion_face_term_(float cosine, double *out_fmr);
 double bm_fusion_fmr_(double fused, unsigned terms);
 /* FMR of the best of `m` independent comparisons each of FMR p. */
 double bm_fusion_best_of_(double p, size_t m);
+/* -log10 FMR of the best face cosine of `m` comparisons (a record's several
+ * embeddings), the FMR corrected for m; the corrected FMR in *out_fmr. */
+double bm_fusion_face_best_term_(float best_cosine, size_t m, double *out_fmr);
 
 /* ------------------------------------------------------------- cascade */
 
@@ -170,7 +192,8 @@ uint32_t bm_cascade_kth_largest_(uint32_t *values, size_t n, size_t k);
 
 enum {
   BM_GALLERY_LOG_CONFIG_ = 1, /* payload: the configuration */
-  BM_GALLERY_LOG_PUT_ = 2,    /* payload: one serialised record (upsert by id) */
+  BM_GALLERY_LOG_PUT_V1_ = 2, /* payload: one record in format 1 (read only: galleries written before several faces) */
+  BM_GALLERY_LOG_PUT_ = 4,    /* payload: one record in the current format (upsert by id) */
   BM_GALLERY_LOG_DELETE_ = 3, /* payload: u8 id length, id (delete if present) */
 };
 bm_status bm_gallery_persist_open_(bm_gallery *gallery, const char *directory, const bm_gallery_options *options);

@@ -10,8 +10,15 @@
 #include "gallery/file_io.h"
 #include "gallery/gallery_internal.h"
 
+/* Configuration versions. The version of the configuration a snapshot
+ * carries names the record format of its shard sections: version 1
+ * sections hold format-1 records (at most one face), version 2 sections
+ * format-2 records (several faces). Log records name their format by their
+ * type (BM_GALLERY_LOG_PUT_V1_ or BM_GALLERY_LOG_PUT_), so a log begun by
+ * an older build and continued by this one reads back. */
 enum {
-  CONFIG_VERSION = 1,
+  CONFIG_VERSION_V1 = 1,
+  CONFIG_VERSION = 2,
   CONFIG_BYTES = 32,
   CONFIG_TAG = 0x47464347u,      /* "GCFG" */
   SHARD_TAG_BASE = 0x48530000u,  /* + shard index */
@@ -28,8 +35,10 @@ static void encode_config(const bm_gallery *g, uint8_t *out) {
 }
 
 /* Takes the stored configuration: it wins over the options passed to open. */
-static bm_status apply_config(bm_gallery *g, const uint8_t *data, size_t size, const char *where) {
-  if (size != CONFIG_BYTES || bm_get_u32_(data) != CONFIG_VERSION)
+static bm_status apply_config(bm_gallery *g, const uint8_t *data, size_t size, const char *where,
+                              unsigned *out_record_format) {
+  const uint32_t version = size >= 4 ? bm_get_u32_(data) : 0u;
+  if (size != CONFIG_BYTES || (version != CONFIG_VERSION_V1 && version != CONFIG_VERSION))
     return bm_fail_(BM_ERR_CORRUPT, "%s: gallery configuration of %zu bytes, version %u", where, size,
                     size >= 4 ? bm_get_u32_(data) : 0u);
   const uint32_t shards = bm_get_u32_(data + 4), dimension = bm_get_u32_(data + 8), storage = bm_get_u32_(data + 12),
@@ -46,6 +55,8 @@ static bm_status apply_config(bm_gallery *g, const uint8_t *data, size_t size, c
    * the gallery then works without cascade (exhaustive searches only). */
   if (!(g->code_bytes && code_bytes == g->code_bytes && code_version == bm_cascade_code_version_())) g->code_bytes = 0;
   g->config_seen = 1;
+  if (out_record_format)
+    *out_record_format = version == CONFIG_VERSION_V1 ? BM_GALLERY_RECORD_FORMAT_V1_ : BM_GALLERY_RECORD_FORMAT_;
   return bm_gallery_init_shards_(g);
 }
 
@@ -54,7 +65,8 @@ static bm_status on_snapshot(void *context, const bm_snapshot_ *snapshot) {
   const bm_snapshot_section_ *config = bm_snapshot_find_(snapshot, CONFIG_TAG);
   if (!config) return bm_fail_(BM_ERR_CORRUPT, "snapshot %llu has no gallery configuration",
                                (unsigned long long)bm_snapshot_sequence_(snapshot));
-  bm_status status = apply_config(g, config->data, config->size, "snapshot");
+  unsigned format = BM_GALLERY_RECORD_FORMAT_;
+  bm_status status = apply_config(g, config->data, config->size, "snapshot", &format);
   for (size_t i = 0; status == BM_OK && i < bm_snapshot_section_count_(snapshot); ++i) {
     const bm_snapshot_section_ *section = bm_snapshot_section_at_(snapshot, i);
     if (section->tag == CONFIG_TAG) continue;
@@ -73,8 +85,8 @@ static bm_status on_snapshot(void *context, const bm_snapshot_ *snapshot) {
         return bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: record %llu truncated", i, (unsigned long long)r);
       bm_gallery_record *record = NULL;
       size_t consumed = 0;
-      status = bm_gallery_record_parse_(data + at, length, g->log_code_bytes, g->face_dimension, "snapshot", &consumed,
-                                        &record);
+      status = bm_gallery_record_parse_format_(data + at, length, format, g->log_code_bytes, g->face_dimension,
+                                               "snapshot", &consumed, &record);
       if (status == BM_OK && consumed != length)
         status = bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: record %llu has trailing bytes", i,
                           (unsigned long long)r);
@@ -92,14 +104,15 @@ static bm_status on_record(void *context, uint64_t sequence, uint32_t type, cons
   snprintf(where, sizeof where, "log record %llu", (unsigned long long)sequence);
   if (type == BM_GALLERY_LOG_CONFIG_) {
     if (g->config_seen) return BM_OK; /* written once at creation; a snapshot already carried it */
-    return apply_config(g, payload, size, where);
+    return apply_config(g, payload, size, where, NULL);
   }
   if (!g->config_seen) return bm_fail_(BM_ERR_CORRUPT, "%s: gallery record before the configuration", where);
-  if (type == BM_GALLERY_LOG_PUT_) {
+  if (type == BM_GALLERY_LOG_PUT_ || type == BM_GALLERY_LOG_PUT_V1_) {
+    const unsigned format = type == BM_GALLERY_LOG_PUT_ ? BM_GALLERY_RECORD_FORMAT_ : BM_GALLERY_RECORD_FORMAT_V1_;
     bm_gallery_record *record = NULL;
     size_t consumed = 0;
-    bm_status status =
-        bm_gallery_record_parse_(payload, size, g->log_code_bytes, g->face_dimension, where, &consumed, &record);
+    bm_status status = bm_gallery_record_parse_format_(payload, size, format, g->log_code_bytes, g->face_dimension,
+                                                       where, &consumed, &record);
     if (status == BM_OK && consumed != size) status = bm_fail_(BM_ERR_CORRUPT, "%s: trailing bytes", where);
     if (status == BM_OK) status = bm_gallery_apply_put_(g, record, sequence);
     bm_gallery_record_free(record);

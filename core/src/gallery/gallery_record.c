@@ -1,6 +1,6 @@
 /* The record object (an id, fingers by position in prepared form with their
- * prefilter codes, a face, metadata) and its byte serialisation, shared by
- * log records and snapshot sections. */
+ * prefilter codes, up to BM_GALLERY_MAX_FACES face embeddings, metadata) and
+ * its byte serialisation, shared by log records and snapshot sections. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +47,7 @@ static void clear_slot(bm_gallery_record *record, unsigned position) {
 void bm_gallery_record_free(bm_gallery_record *record) {
   if (!record) return;
   for (unsigned p = 0; p < BM_GALLERY_SLOTS_; ++p) clear_slot(record, p);
-  free(record->face);
+  free(record->faces);
   free(record->metadata);
   free(record);
 }
@@ -113,8 +113,26 @@ bm_status bm_gallery_record_remove_finger(bm_gallery_record *record, unsigned po
   return BM_OK;
 }
 
-bm_status bm_gallery_record_set_face(bm_gallery_record *record, const float *embedding, size_t dimension) {
-  if (!record || !embedding) return bm_fail_(BM_ERR_INVALID_ARGUMENT, "record or embedding is NULL");
+bm_status bm_gallery_record_append_faces_(bm_gallery_record *record, const float *faces, size_t count,
+                                          size_t dimension) {
+  if (!count) return BM_OK;
+  if (record->face_count && dimension != record->face_dimension)
+    return bm_fail_(BM_ERR_DIMENSION, "face of dimension %zu, the record's other faces have %u", dimension,
+                    record->face_dimension);
+  if (record->face_count + count > BM_GALLERY_MAX_FACES)
+    return bm_fail_(BM_ERR_TOO_MANY_FACES, "record '%s' would hold %zu face embeddings, at most %d", record->id,
+                    record->face_count + count, BM_GALLERY_MAX_FACES);
+  float *grown = realloc(record->faces, (record->face_count + count) * dimension * sizeof *grown);
+  if (!grown) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "face");
+  memcpy(grown + (size_t)record->face_count * dimension, faces, count * dimension * sizeof *grown);
+  record->faces = grown;
+  record->face_count += (uint32_t)count;
+  record->face_dimension = (uint32_t)dimension;
+  return BM_OK;
+}
+
+/* Validates and normalises one embedding into a new array. */
+static bm_status normalised_copy(const float *embedding, size_t dimension, float **out) {
   if (dimension < BM_FACE_MIN_DIMENSION || dimension > BM_FACE_MAX_DIMENSION)
     return bm_fail_(BM_ERR_DIMENSION, "face dimension %zu outside %d..%d", dimension, BM_FACE_MIN_DIMENSION,
                     BM_FACE_MAX_DIMENSION);
@@ -125,10 +143,33 @@ bm_status bm_gallery_record_set_face(bm_gallery_record *record, const float *emb
     free(face);
     return status;
   }
-  free(record->face);
-  record->face = face;
+  *out = face;
+  return BM_OK;
+}
+
+bm_status bm_gallery_record_set_face(bm_gallery_record *record, const float *embedding, size_t dimension) {
+  if (!record || !embedding) return bm_fail_(BM_ERR_INVALID_ARGUMENT, "record or embedding is NULL");
+  float *face = NULL;
+  bm_status status = normalised_copy(embedding, dimension, &face);
+  if (status != BM_OK) return status;
+  free(record->faces);
+  record->faces = face;
+  record->face_count = 1;
   record->face_dimension = (uint32_t)dimension;
   return BM_OK;
+}
+
+bm_status bm_gallery_record_add_face(bm_gallery_record *record, const float *embedding, size_t dimension) {
+  if (!record || !embedding) return bm_fail_(BM_ERR_INVALID_ARGUMENT, "record or embedding is NULL");
+  /* the cheap checks first, so a refused face costs no normalisation */
+  if (record->face_count >= BM_GALLERY_MAX_FACES)
+    return bm_fail_(BM_ERR_TOO_MANY_FACES, "record '%s' already holds %d face embeddings, the most it may",
+                    record->id, BM_GALLERY_MAX_FACES);
+  float *face = NULL;
+  bm_status status = normalised_copy(embedding, dimension, &face);
+  if (status == BM_OK) status = bm_gallery_record_append_faces_(record, face, 1, dimension);
+  free(face);
+  return status;
 }
 
 bm_status bm_gallery_record_set_metadata(bm_gallery_record *record, const void *data, size_t size) {
@@ -165,8 +206,15 @@ const void *bm_gallery_record_prepared(const bm_gallery_record *record, unsigned
 }
 
 const float *bm_gallery_record_face(const bm_gallery_record *record, size_t *dimension) {
-  if (dimension) *dimension = record && record->face ? record->face_dimension : 0;
-  return record ? record->face : NULL;
+  return bm_gallery_record_face_at(record, 0, dimension);
+}
+
+size_t bm_gallery_record_face_count(const bm_gallery_record *record) { return record ? record->face_count : 0; }
+
+const float *bm_gallery_record_face_at(const bm_gallery_record *record, size_t i, size_t *dimension) {
+  const int present = record && i < record->face_count;
+  if (dimension) *dimension = present ? record->face_dimension : 0;
+  return present ? record->faces + i * record->face_dimension : NULL;
 }
 
 const void *bm_gallery_record_metadata(const bm_gallery_record *record, size_t *size) {
@@ -182,14 +230,8 @@ bm_status bm_gallery_record_clone_(const bm_gallery_record *record, bm_gallery_r
   for (unsigned p = 0; status == BM_OK && p < BM_GALLERY_SLOTS_; ++p)
     if (record->finger_mask >> p & 1u)
       status = bm_gallery_record_set_prepared_(copy, p, record->blobs[p], record->blob_sizes[p], record->codes[p]);
-  if (status == BM_OK && record->face) {
-    copy->face = malloc(record->face_dimension * sizeof(float));
-    if (!copy->face) status = bm_fail_(BM_ERR_OUT_OF_MEMORY, "face");
-    else {
-      memcpy(copy->face, record->face, record->face_dimension * sizeof(float));
-      copy->face_dimension = record->face_dimension;
-    }
-  }
+  if (status == BM_OK)
+    status = bm_gallery_record_append_faces_(copy, record->faces, record->face_count, record->face_dimension);
   if (status == BM_OK) status = bm_gallery_record_set_metadata(copy, record->metadata, record->metadata_size);
   if (status != BM_OK) {
     bm_gallery_record_free(copy);
@@ -200,17 +242,20 @@ bm_status bm_gallery_record_clone_(const bm_gallery_record *record, bm_gallery_r
   return BM_OK;
 }
 
-/* Serialised record, little-endian:
+/* Serialised record, little-endian (format 2, the current one):
  *   u8 id length, id bytes
  *   u16 finger mask; per set position, ascending: u32 blob size, blob,
  *     then code_bytes of prefilter code (zeros when the finger has none)
- *   u32 face dimension (0: none), that many f32 (normalised)
- *   u32 metadata size, metadata bytes */
+ *   u32 face dimension (0: no face); when not 0, u32 face count
+ *     (1..BM_GALLERY_MAX_FACES), then count x dimension f32 (normalised)
+ *   u32 metadata size, metadata bytes
+ * Format 1 (galleries written before records held several faces) has no
+ * face count: a non-zero dimension is followed by one face. */
 size_t bm_gallery_record_serialized_size_(const bm_gallery_record *record, size_t code_bytes) {
   size_t size = 1 + record->id_length + 2;
   for (unsigned p = 0; p < BM_GALLERY_SLOTS_; ++p)
     if (record->finger_mask >> p & 1u) size += 4 + record->blob_sizes[p] + code_bytes;
-  size += 4 + (record->face ? record->face_dimension * 4u : 0u);
+  size += 4 + (record->face_count ? 4 + (size_t)record->face_count * record->face_dimension * 4u : 0u);
   size += 4 + record->metadata_size;
   return size;
 }
@@ -234,17 +279,31 @@ void bm_gallery_record_serialize_(const bm_gallery_record *record, size_t code_b
       p += code_bytes;
     }
   }
-  const uint32_t dimension = record->face ? record->face_dimension : 0;
+  const uint32_t dimension = record->face_count ? record->face_dimension : 0;
   bm_put_u32_(p, dimension);
   p += 4;
-  if (dimension) memcpy(p, record->face, dimension * sizeof(float)); /* little-endian hosts only (x86-64, aarch64) */
-  p += dimension * 4u;
+  if (dimension) {
+    bm_put_u32_(p, record->face_count);
+    p += 4;
+    const size_t bytes = (size_t)record->face_count * dimension * sizeof(float);
+    memcpy(p, record->faces, bytes); /* little-endian hosts only (x86-64, aarch64) */
+    p += bytes;
+  }
   bm_put_u32_(p, record->metadata_size);
   if (record->metadata_size) memcpy(p + 4, record->metadata, record->metadata_size);
 }
 
 bm_status bm_gallery_record_parse_(const uint8_t *data, size_t size, size_t code_bytes, uint32_t face_dimension,
                                    const char *where, size_t *consumed, bm_gallery_record **out) {
+  return bm_gallery_record_parse_format_(data, size, BM_GALLERY_RECORD_FORMAT_, code_bytes, face_dimension, where,
+                                         consumed, out);
+}
+
+bm_status bm_gallery_record_parse_format_(const uint8_t *data, size_t size, unsigned format, size_t code_bytes,
+                                          uint32_t face_dimension, const char *where, size_t *consumed,
+                                          bm_gallery_record **out) {
+  if (format != BM_GALLERY_RECORD_FORMAT_V1_ && format != BM_GALLERY_RECORD_FORMAT_)
+    return bm_fail_(BM_ERR_CORRUPT, "%s: record format %u unknown", where, format);
   size_t at = 0;
 #define NEED_(n, what)                                                                                 \
   do {                                                                                                 \
@@ -294,20 +353,32 @@ bm_status bm_gallery_record_parse_(const uint8_t *data, size_t size, size_t code
     return bm_fail_(BM_ERR_CORRUPT, "%s: face dimension %u, gallery's %u", where, dimension, face_dimension);
   }
   if (dimension) {
-    NEED_((size_t)dimension * 4u, "face");
-    record->face = malloc(dimension * sizeof(float));
-    if (!record->face) {
+    uint32_t count = 1;
+    if (format >= BM_GALLERY_RECORD_FORMAT_) {
+      NEED_(4, "face count");
+      count = bm_get_u32_(data + at);
+      at += 4;
+      if (count < 1 || count > BM_GALLERY_MAX_FACES) {
+        bm_gallery_record_free(record);
+        return bm_fail_(BM_ERR_CORRUPT, "%s: face count %u outside 1..%d", where, count, BM_GALLERY_MAX_FACES);
+      }
+    }
+    const size_t values = (size_t)count * dimension;
+    NEED_(values * 4u, "face");
+    record->faces = malloc(values * sizeof(float));
+    if (!record->faces) {
       bm_gallery_record_free(record);
       return bm_fail_(BM_ERR_OUT_OF_MEMORY, "face");
     }
-    memcpy(record->face, data + at, dimension * sizeof(float));
+    memcpy(record->faces, data + at, values * sizeof(float));
+    record->face_count = count;
     record->face_dimension = dimension;
-    for (uint32_t i = 0; i < dimension; ++i)
-      if (!isfinite(record->face[i])) {
+    for (size_t i = 0; i < values; ++i)
+      if (!isfinite(record->faces[i])) {
         bm_gallery_record_free(record);
-        return bm_fail_(BM_ERR_CORRUPT, "%s: face value %u is not finite", where, i);
+        return bm_fail_(BM_ERR_CORRUPT, "%s: face %zu value %zu is not finite", where, i / dimension, i % dimension);
       }
-    at += dimension * 4u;
+    at += values * 4u;
   }
   NEED_(4, "metadata size");
   const uint32_t metadata_size = bm_get_u32_(data + at);

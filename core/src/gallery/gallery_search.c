@@ -111,6 +111,7 @@ typedef struct finger_detail {
 typedef struct candidate {
   char id[BM_GALLERY_MAX_ID_BYTES + 1];
   uint8_t detail_count;
+  uint8_t face_index, faces_compared; /* the best-agreeing embedding; 0 compared: no face term */
   float face_score;
   double fused, fmr;
   finger_detail details[BM_GALLERY_SLOTS_];
@@ -162,10 +163,12 @@ typedef struct search_context {
 } search_context;
 
 /* Scores record `r` of `shard`; `selected` (NULL: every finger) marks the
- * fingers the cascade passed for an unknown-position probe. Returns 1 and
- * fills `out` when the record is a candidate. */
+ * fingers the cascade passed for an unknown-position probe; face_scores
+ * holds the probe face's cosine with every face row of the shard (NULL
+ * without a probe face). Returns 1 and fills `out` when the record is a
+ * candidate. */
 static int score_record(const search_context *ctx, const bm_shard_ *shard, size_t r, const uint8_t *selected,
-                        candidate *out, uint64_t *comparisons, bm_status *error) {
+                        const float *face_scores, candidate *out, uint64_t *comparisons, bm_status *error) {
   const bm_gallery_probe *probe = ctx->probe;
   const bm_shard_record_ *record = &shard->records[r];
   double fused = 0.0;
@@ -228,9 +231,18 @@ static int score_record(const search_context *ctx, const bm_shard_ *shard, size_
     }
   }
   out->face_score = NAN;
-  if (probe->face && record->face_row >= 0) {
-    out->face_score = bm_shard_face_score_(shard, r, probe->face, probe->face_i8, probe->face_scale);
-    fused += bm_fusion_face_term_(out->face_score, NULL);
+  out->face_index = out->faces_compared = 0;
+  if (face_scores && record->face_count) {
+    /* the record's face is its best-agreeing embedding, the FMR corrected
+     * for how many were tried (gallery_fusion.c says why) */
+    const float *scores = face_scores + record->face_row;
+    size_t best = 0;
+    for (size_t k = 1; k < record->face_count; ++k)
+      if (scores[k] > scores[best]) best = k; /* the first of equal maxima, wherever the record lives */
+    out->face_score = scores[best];
+    out->face_index = (uint8_t)best;
+    out->faces_compared = record->face_count;
+    fused += bm_fusion_face_best_term_(out->face_score, record->face_count, NULL);
     ++terms;
   }
   if (!(fused > 0.0)) return 0;
@@ -390,6 +402,19 @@ bm_status bm_gallery_identify(bm_gallery *gallery, const bm_gallery_probe *probe
         else
           for (size_t f = 0; f < shard->finger_count; ++f) unknown_selected[f] = (uint8_t)(selected[s][f] & 1u);
       }
+      /* The probe face against every face row of the shard in one call of
+       * the SIMD scan kernel (rows are contiguous; a record's rows are
+       * adjacent, so its embeddings are scores[face_row .. + face_count)).
+       * Rows of deleted records are scanned too until compaction: one
+       * sequential pass costs less than skipping through the array. */
+      float *face_scores = NULL;
+      if (shard_status == BM_OK && probe->face && shard->face_count) {
+        face_scores = malloc(shard->face_count * sizeof *face_scores);
+        if (!face_scores) shard_status = BM_ERR_OUT_OF_MEMORY;
+        else
+          shard_status = bm_shard_face_scan_(shard, 0, shard->face_count, probe->face, probe->face_i8,
+                                             probe->face_scale, face_scores);
+      }
       candidate c;
       for (size_t r = 0; shard_status == BM_OK && r < shard->record_count; ++r) {
         const bm_shard_record_ *record = &shard->records[r];
@@ -401,9 +426,11 @@ bm_status bm_gallery_identify(bm_gallery *gallery, const bm_gallery_probe *probe
             any = selected[s][f] != 0;
           if (!any) continue;
         }
-        if (score_record(&ctx, shard, r, unknown_selected, &c, &comparisons, &shard_status) && !list_push(list, &c))
+        if (score_record(&ctx, shard, r, unknown_selected, face_scores, &c, &comparisons, &shard_status) &&
+            !list_push(list, &c))
           shard_status = BM_ERR_OUT_OF_MEMORY;
       }
+      free(face_scores);
       free(unknown_selected);
       if (shard_status != BM_OK) {
 #pragma omp critical(bm_gallery_search_error)
@@ -413,7 +440,7 @@ bm_status bm_gallery_identify(bm_gallery *gallery, const bm_gallery_probe *probe
     /* the message belongs to the calling thread, not to a worker */
     if (worker_status != BM_OK)
       status = worker_status == BM_ERR_OUT_OF_MEMORY ? bm_fail_(worker_status, "search candidates")
-                                                     : bm_fail_(worker_status, "matching a gallery template failed");
+                                                     : bm_fail_(worker_status, "matching a gallery template or scanning its faces failed");
   }
   pthread_rwlock_unlock(&gallery->view_lock);
 
@@ -483,6 +510,15 @@ bm_status bm_gallery_result_finger(const bm_gallery_result *result, size_t i, si
 
 float bm_gallery_result_face_score(const bm_gallery_result *result, size_t i) {
   return result && i < result->count ? result->items[i].face_score : NAN;
+}
+
+bm_status bm_gallery_result_face_detail(const bm_gallery_result *result, size_t i, size_t *best_index,
+                                        size_t *compared) {
+  if (!result || i >= result->count)
+    return bm_fail_(BM_ERR_INVALID_ARGUMENT, "no candidate %zu (the result holds %zu)", i, result ? result->count : 0);
+  if (best_index) *best_index = result->items[i].face_index;
+  if (compared) *compared = result->items[i].faces_compared;
+  return BM_OK;
 }
 
 uint64_t bm_gallery_result_comparisons(const bm_gallery_result *result) { return result ? result->comparisons : 0; }

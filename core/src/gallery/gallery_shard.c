@@ -1,6 +1,7 @@
 /* One shard: its records' prepared templates packed in one aligned arena
- * (a scan walks memory forward), prefilter codes in one array, faces in one
- * row array, an open-addressing id index, tombstones for deletions and
+ * (a scan walks memory forward), prefilter codes in one array, face
+ * embeddings in one row array (a record's rows adjacent, so one kernel call
+ * scans them all), an open-addressing id index, tombstones for deletions and
  * replacements, and compaction that rebuilds the arrays without them.
  * Callers serialise writers and exclude readers during writes
  * (gallery.c's view lock). */
@@ -150,7 +151,7 @@ bm_status bm_shard_put_(bm_shard_ *shard, const bm_gallery_record *record, uint6
   size_t blob_total = 0;
   for (unsigned s = 0; s < BM_GALLERY_SLOTS_; ++s)
     if (record->finger_mask >> s & 1u) blob_total += align_up(record->blob_sizes[s]);
-  const int has_face = record->face != NULL && shard->face_dimension != 0;
+  const size_t faces = shard->face_dimension ? record->face_count : 0;
   const size_t face_row_bytes = shard->face_dimension * face_value_bytes(shard->face_storage);
   /* Reserve everything first so a failed allocation changes nothing. */
   size_t finger_capacity = shard->finger_capacity;
@@ -178,8 +179,9 @@ bm_status bm_shard_put_(bm_shard_ *shard, const bm_gallery_record *record, uint6
     if (!ok) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "shard finger arrays");
     shard->finger_capacity = n;
   }
-  if (has_face && shard->face_count + 1 > shard->face_capacity) {
+  if (faces && shard->face_count + faces > shard->face_capacity) {
     size_t n = shard->face_capacity ? grown(shard->face_capacity) : 256;
+    while (n < shard->face_count + faces) n = grown(n);
     size_t cap = shard->face_capacity * face_row_bytes;
     if (!grow_aligned(&shard->face_rows, &cap, shard->face_count * face_row_bytes, n * face_row_bytes))
       return bm_fail_(BM_ERR_OUT_OF_MEMORY, "face rows");
@@ -220,17 +222,19 @@ bm_status bm_shard_put_(bm_shard_ *shard, const bm_gallery_record *record, uint6
       else memset(code, 0, shard->code_bytes); /* scores 0: the cascade never prefers it */
     }
   }
-  if (has_face) {
+  if (faces) r->face_row = (int64_t)shard->face_count;
+  r->face_count = (uint8_t)faces;
+  for (size_t k = 0; k < faces; ++k) {
     const size_t row = shard->face_count++;
+    const float *face = record->faces + k * shard->face_dimension;
     uint8_t *dest = shard->face_rows + row * face_row_bytes;
     switch (shard->face_storage) {
-      case BM_FACE_F32: memcpy(dest, record->face, face_row_bytes); break;
-      case BM_FACE_F16: bm_f32_to_f16(record->face, (uint16_t *)dest, shard->face_dimension); break;
+      case BM_FACE_F32: memcpy(dest, face, face_row_bytes); break;
+      case BM_FACE_F16: bm_f32_to_f16(face, (uint16_t *)dest, shard->face_dimension); break;
       case BM_FACE_INT8:
-        shard->face_scales[row] = bm_face_quantise_int8_(record->face, shard->face_dimension, (int8_t *)dest);
+        shard->face_scales[row] = bm_face_quantise_int8_(face, shard->face_dimension, (int8_t *)dest);
         break;
     }
-    r->face_row = (int64_t)row;
   }
   r->metadata_offset = shard->metadata_bytes;
   r->metadata_size = record->metadata_size;
@@ -253,12 +257,15 @@ bm_status bm_shard_export_(const bm_shard_ *shard, size_t index, bm_gallery_reco
     status = bm_gallery_record_set_prepared_(record, shard->finger_positions[f], shard->blobs + shard->finger_offsets[f],
                                              shard->finger_sizes[f],
                                              shard->code_bytes ? shard->codes + f * shard->code_bytes : NULL);
-  if (status == BM_OK && r->face_row >= 0) {
-    record->face = malloc(shard->face_dimension * sizeof(float));
-    if (!record->face) status = bm_fail_(BM_ERR_OUT_OF_MEMORY, "face");
+  if (status == BM_OK && r->face_count) {
+    const size_t d = shard->face_dimension;
+    record->faces = malloc((size_t)r->face_count * d * sizeof(float));
+    if (!record->faces) status = bm_fail_(BM_ERR_OUT_OF_MEMORY, "face");
     else {
-      bm_shard_face_decode_(shard, index, record->face);
-      record->face_dimension = (uint32_t)shard->face_dimension;
+      for (size_t k = 0; k < r->face_count; ++k)
+        bm_shard_face_decode_row_(shard, (size_t)r->face_row + k, record->faces + k * d);
+      record->face_count = r->face_count;
+      record->face_dimension = (uint32_t)d;
     }
   }
   if (status == BM_OK) status = bm_gallery_record_set_metadata(record, shard->metadata + r->metadata_offset, r->metadata_size);
@@ -271,38 +278,59 @@ bm_status bm_shard_export_(const bm_shard_ *shard, size_t index, bm_gallery_reco
   return BM_OK;
 }
 
-void bm_shard_face_decode_(const bm_shard_ *shard, size_t index, float *out) {
-  const bm_shard_record_ *r = &shard->records[index];
+void bm_shard_face_decode_row_(const bm_shard_ *shard, size_t row, float *out) {
   const size_t d = shard->face_dimension;
-  const uint8_t *row = shard->face_rows + (size_t)r->face_row * d * face_value_bytes(shard->face_storage);
+  const uint8_t *data = shard->face_rows + row * d * face_value_bytes(shard->face_storage);
   switch (shard->face_storage) {
-    case BM_FACE_F32: memcpy(out, row, d * sizeof(float)); break;
-    case BM_FACE_F16: bm_f16_to_f32((const uint16_t *)row, out, d); break;
+    case BM_FACE_F32: memcpy(out, data, d * sizeof(float)); break;
+    case BM_FACE_F16: bm_f16_to_f32((const uint16_t *)data, out, d); break;
     case BM_FACE_INT8:
-      for (size_t i = 0; i < d; ++i) out[i] = (float)((const int8_t *)row)[i] * shard->face_scales[r->face_row];
+      for (size_t i = 0; i < d; ++i) out[i] = (float)((const int8_t *)data)[i] * shard->face_scales[row];
       break;
   }
 }
 
-float bm_shard_face_score_(const bm_shard_ *shard, size_t index, const float *query_f32, const int8_t *query_i8,
-                           float query_scale) {
-  const bm_shard_record_ *r = &shard->records[index];
-  if (r->face_row < 0 || !query_f32) return NAN;
+bm_status bm_shard_face_scan_(const bm_shard_ *shard, size_t first_row, size_t count, const float *query_f32,
+                              const int8_t *query_i8, float query_scale, float *scores) {
+  if (!count) return BM_OK;
   const size_t d = shard->face_dimension;
-  const uint8_t *row = shard->face_rows + (size_t)r->face_row * d * face_value_bytes(shard->face_storage);
-  float score = NAN;
-  bm_status status = BM_OK;
+  const uint8_t *rows = shard->face_rows + first_row * d * face_value_bytes(shard->face_storage);
   switch (shard->face_storage) {
-    case BM_FACE_F32: status = bm_dot_f32_scan(query_f32, (const float *)row, d, d, 1, &score); break;
-    case BM_FACE_F16: status = bm_dot_f16_scan(query_f32, (const uint16_t *)row, d, d, 1, &score); break;
+    case BM_FACE_F32: return bm_dot_f32_scan(query_f32, (const float *)rows, d, d, count, scores);
+    case BM_FACE_F16: return bm_dot_f16_scan(query_f32, (const uint16_t *)rows, d, d, count, scores);
     case BM_FACE_INT8: {
-      int32_t dot = 0;
-      status = bm_dot_i8_scan(query_i8, (const int8_t *)row, d, d, 1, &dot);
-      score = (float)dot * query_scale * shard->face_scales[r->face_row];
-      break;
+      /* the int32 dots of a block of rows, then each row's scale; the block
+       * keeps the buffer on the stack whatever `count` is */
+      enum { BLOCK = 256 };
+      int32_t dots[BLOCK];
+      for (size_t done = 0; done < count;) {
+        const size_t n = count - done < BLOCK ? count - done : BLOCK;
+        const bm_status status = bm_dot_i8_scan(query_i8, (const int8_t *)rows + done * d, d, d, n, dots);
+        if (status != BM_OK) return status;
+        for (size_t k = 0; k < n; ++k)
+          scores[done + k] = (float)dots[k] * query_scale * shard->face_scales[first_row + done + k];
+        done += n;
+      }
+      return BM_OK;
     }
   }
-  return status == BM_OK ? score : NAN;
+  return BM_ERR_INTERNAL;
+}
+
+float bm_shard_face_best_(const bm_shard_ *shard, size_t index, const float *query_f32, const int8_t *query_i8,
+                          float query_scale, size_t *best_index) {
+  const bm_shard_record_ *r = &shard->records[index];
+  if (best_index) *best_index = 0;
+  if (!r->face_count || !query_f32) return NAN;
+  float scores[BM_GALLERY_MAX_FACES];
+  if (bm_shard_face_scan_(shard, (size_t)r->face_row, r->face_count, query_f32, query_i8, query_scale, scores) != BM_OK)
+    return NAN;
+  /* the first of equal maxima: the same embedding wherever the record lives */
+  size_t best = 0;
+  for (size_t k = 1; k < r->face_count; ++k)
+    if (scores[k] > scores[best]) best = k;
+  if (best_index) *best_index = best;
+  return scores[best];
 }
 
 bm_status bm_shard_compact_(bm_shard_ *shard) {
