@@ -42,11 +42,6 @@ static double direction_weight(double difference) {
   return bm_mcc_direction_weight_(difference, BM_MCC_LAYERS, BM_MCC_SIGMA_DIRECTION_RAD);
 }
 
-static double spatial_weight(double distance) {
-  const double sigma = BM_MCC_SIGMA_SPATIAL_PX;
-  return exp(-distance * distance / (2 * sigma * sigma)) / (sigma * sqrt(2 * PI_));
-}
-
 static double cell_spacing(void) { return 2.0 * BM_MCC_RADIUS_PX / BM_MCC_SECTORS; }
 
 static double cell_offset(unsigned index) { return ((double)index - (BM_MCC_SECTORS - 1) / 2.0) * cell_spacing(); }
@@ -60,33 +55,26 @@ unsigned bm_mcc_disc_cells_(void) {
 }
 
 /* Builds the cylinder of minutiae[centre]; returns 0 when it is not valid.
- * The inner loop runs for every cell and neighbour, so what does not depend
- * on the cell is computed once per neighbour (its direction weights per
- * layer), neighbours that cannot reach any cell are dropped first, and
- * hypot() is evaluated only where the squared distance cannot exclude the
- * neighbour: every value is computed as it always was, so the bits are
- * unchanged, only sooner. */
+ * Neighbours that cannot reach any cell are left out and their direction
+ * weights computed once (bm_mcc_neighbours_): the bits are those of the
+ * paper's cell-by-cell definition, only sooner. */
 static int build_cylinder(const minutia_500_ *minutiae, size_t count, size_t centre, const bm_point_ *hull,
                           size_t hull_size, uint8_t *cylinder) {
   const minutia_500_ *m = &minutiae[centre];
   const double reach = 3 * BM_MCC_SIGMA_SPATIAL_PX;
-  /* Neighbours with their per-layer direction weights. */
-  size_t near[BM_MAX_MINUTIAE];
-  double layer_weight[BM_MAX_MINUTIAE][BM_MCC_LAYERS];
-  unsigned neighbours = 0;
+  bm_mcc_neighbours_ near;
+  near.count = 0;
   for (size_t t = 0; t < count; ++t) {
     if (t == centre || hypot(minutiae[t].x - m->x, minutiae[t].y - m->y) > BM_MCC_RADIUS_PX + reach) continue;
     const double relative = wrap_angle(m->angle - minutiae[t].angle);
     for (unsigned k = 0; k < BM_MCC_LAYERS; ++k) {
       const double layer_centre = -PI_ + (k + 0.5) * (2 * PI_ / BM_MCC_LAYERS);
-      layer_weight[neighbours][k] = direction_weight(wrap_angle(layer_centre - relative));
+      near.layer_weight[near.count][k] = direction_weight(wrap_angle(layer_centre - relative));
     }
-    near[neighbours++] = t;
+    near.at[near.count++] = (bm_point_){minutiae[t].x, minutiae[t].y};
   }
-  if (neighbours < BM_MCC_MIN_NEIGHBOURS) return 0;
+  if (near.count < BM_MCC_MIN_NEIGHBOURS) return 0;
 
-  /* Beyond this squared distance a neighbour is certainly farther than reach. */
-  const double excluded2 = reach * reach * (1 + 1e-9);
   memset(cylinder, 0, BM_MCC_CYLINDER_BYTES);
   const double c = cos(m->angle), s = sin(m->angle);
   unsigned valid_cells = 0;
@@ -99,15 +87,8 @@ static int build_cylinder(const minutia_500_ *minutiae, size_t count, size_t cen
       const unsigned cell = j * BM_MCC_SECTORS + i;
       cylinder[cell / 8] |= (uint8_t)(1u << (cell % 8));
       ++valid_cells;
-      double sum[BM_MCC_LAYERS] = {0};
-      for (unsigned n = 0; n < neighbours; ++n) {
-        const double dx = minutiae[near[n]].x - p.x, dy = minutiae[near[n]].y - p.y;
-        if (dx * dx + dy * dy > excluded2) continue;
-        const double distance = hypot(dx, dy);
-        if (distance > reach) continue;
-        const double weight = spatial_weight(distance);
-        for (unsigned k = 0; k < BM_MCC_LAYERS; ++k) sum[k] += weight * layer_weight[n][k];
-      }
+      double sum[BM_MCC_LAYERS];
+      bm_mcc_cell_sums_(p, &near, BM_MCC_LAYERS, BM_MCC_SIGMA_SPATIAL_PX, sum);
       for (unsigned k = 0; k < BM_MCC_LAYERS; ++k)
         if (sum[k] > BM_MCC_CONTRIBUTION_THRESHOLD)
           cylinder[BM_MCC_LAYER_BYTES * (1 + k) + cell / 8] |= (uint8_t)(1u << (cell % 8));

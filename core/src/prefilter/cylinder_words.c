@@ -63,22 +63,18 @@ static int build_cylinder(const bm_prefilter_point_ *points, size_t count, size_
                           size_t hull_size, unsigned sectors, uint8_t *valid, uint8_t bits[LAYERS][MAX_SECTORS * MAX_SECTORS]) {
   const bm_prefilter_point_ *m = &points[centre];
   const double reach = 3 * sigma_spatial_px, spacing = 2 * cylinder_radius_px / sectors;
-  /* As in the matcher's cylinders (core/src/match/prepare.c): per-neighbour
-   * direction weights computed once, neighbours out of reach of every cell
-   * dropped, hypot() only where the squared distance cannot exclude; the
-   * values, hence the bits, are those computed cell by cell. */
-  size_t near[BM_MAX_MINUTIAE];
-  double layer_weight[BM_MAX_MINUTIAE][LAYERS];
-  unsigned neighbours = 0;
+  /* Neighbours out of reach of every cell left out, direction weights once
+   * per neighbour (bm_mcc_neighbours_): the cell-by-cell bits, sooner. */
+  bm_mcc_neighbours_ near;
+  near.count = 0;
   for (size_t t = 0; t < count; ++t) {
     if (t == centre || hypot(points[t].x - m->x, points[t].y - m->y) > cylinder_radius_px + reach) continue;
     const double relative = wrap_angle(m->angle - points[t].angle);
     for (unsigned k = 0; k < LAYERS; ++k)
-      layer_weight[neighbours][k] = direction_weight(wrap_angle(-PI_ + (k + 0.5) * (2 * PI_ / LAYERS) - relative));
-    near[neighbours++] = t;
+      near.layer_weight[near.count][k] = direction_weight(wrap_angle(-PI_ + (k + 0.5) * (2 * PI_ / LAYERS) - relative));
+    near.at[near.count++] = (bm_point_){points[t].x, points[t].y};
   }
-  if (neighbours < 2) return 0;
-  const double excluded2 = reach * reach * (1 + 1e-9);
+  if (near.count < 2) return 0;
   const double c = cos(m->angle), s = sin(m->angle);
   unsigned disc_cells = 0, valid_cells = 0;
   for (unsigned j = 0; j < sectors; ++j)
@@ -93,16 +89,8 @@ static int build_cylinder(const bm_prefilter_point_ *points, size_t count, size_
       if (bm_hull_distance_(p, hull, hull_size) > hull_margin_px) continue;
       valid[cell] = 1;
       ++valid_cells;
-      double sum[LAYERS] = {0};
-      for (unsigned n = 0; n < neighbours; ++n) {
-        const double dx = points[near[n]].x - p.x, dy = points[near[n]].y - p.y;
-        if (dx * dx + dy * dy > excluded2) continue;
-        const double distance = hypot(dx, dy);
-        if (distance > reach) continue;
-        const double weight =
-            exp(-distance * distance / (2 * sigma_spatial_px * sigma_spatial_px)) / (sigma_spatial_px * sqrt(2 * PI_));
-        for (unsigned k = 0; k < LAYERS; ++k) sum[k] += weight * layer_weight[n][k];
-      }
+      double sum[LAYERS];
+      bm_mcc_cell_sums_(p, &near, LAYERS, sigma_spatial_px, sum);
       for (unsigned k = 0; k < LAYERS; ++k) bits[k][cell] = sum[k] > contribution_threshold;
     }
   return valid_cells >= min_valid_fraction * disc_cells;

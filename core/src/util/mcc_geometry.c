@@ -77,3 +77,18 @@ double bm_mcc_direction_weight_(double difference, unsigned layers, double sigma
   const double half_width = PI_ / layers, scale = 1.0 / (sigma_direction * sqrt(2.0));
   return 0.5 * (erf((difference + half_width) * scale) - erf((difference - half_width) * scale));
 }
+
+void bm_mcc_cell_sums_(bm_point_ cell, const bm_mcc_neighbours_ *neighbours, unsigned layers, double sigma_spatial,
+                       double *sum) {
+  const double reach = 3 * sigma_spatial;
+  const double excluded2 = reach * reach * (1 + 1e-9); /* certainly beyond reach */
+  for (unsigned k = 0; k < layers; ++k) sum[k] = 0;
+  for (unsigned n = 0; n < neighbours->count; ++n) {
+    const double dx = neighbours->at[n].x - cell.x, dy = neighbours->at[n].y - cell.y;
+    if (dx * dx + dy * dy > excluded2) continue;
+    const double distance = hypot(dx, dy);
+    if (distance > reach) continue;
+    const double weight = exp(-distance * distance / (2 * sigma_spatial * sigma_spatial)) / (sigma_spatial * sqrt(2 * PI_));
+    for (unsigned k = 0; k < layers; ++k) sum[k] += weight * neighbours->layer_weight[n][k];
+  }
+}
