@@ -6,48 +6,52 @@
 #if BM_ARCH_AARCH64
 #  include <arm_neon.h>
 
-void bm_dot_f32_scan_neon_(const float *query, const float *rows, size_t dimension, size_t row_stride,
-                           size_t row_count, float *scores) {
-  const size_t blocked = dimension & ~(size_t)15, vectorised = dimension & ~(size_t)3;
-  for (size_t r = 0; r < row_count; ++r) {
-    const float *row = rows + r * row_stride;
-    float32x4_t sum0 = vdupq_n_f32(0), sum1 = sum0, sum2 = sum0, sum3 = sum0;
-    size_t i = 0;
-    for (; i < blocked; i += 16) {
-      sum0 = vfmaq_f32(sum0, vld1q_f32(query + i), vld1q_f32(row + i));
-      sum1 = vfmaq_f32(sum1, vld1q_f32(query + i + 4), vld1q_f32(row + i + 4));
-      sum2 = vfmaq_f32(sum2, vld1q_f32(query + i + 8), vld1q_f32(row + i + 8));
-      sum3 = vfmaq_f32(sum3, vld1q_f32(query + i + 12), vld1q_f32(row + i + 12));
-    }
-    for (; i < vectorised; i += 4) sum0 = vfmaq_f32(sum0, vld1q_f32(query + i), vld1q_f32(row + i));
-    float sum = vaddvq_f32(vaddq_f32(vaddq_f32(sum0, sum1), vaddq_f32(sum2, sum3)));
-    for (; i < dimension; ++i) sum += query[i] * row[i];
-    scores[r] = sum;
-  }
-}
-
 static inline float32x4_t load_halves(const uint16_t *halves) {
   return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(halves)));
 }
 
-void bm_dot_f16_scan_neon_(const float *query, const uint16_t *rows, size_t dimension, size_t row_stride,
-                           size_t row_count, float *scores) {
+/* Four row elements from element i, as floats: f32 rows as they are, f16
+ * rows widened. `halves` is a constant in each caller, so the branch
+ * disappears when this is inlined. */
+static inline float32x4_t load_row(const void *row, size_t i, int halves) {
+  return halves ? load_halves((const uint16_t *)row + i) : vld1q_f32((const float *)row + i);
+}
+
+static inline float row_element(const void *row, size_t i, int halves) {
+  return halves ? bm_f16_to_f32_scalar_(((const uint16_t *)row)[i]) : ((const float *)row)[i];
+}
+
+/* The float scan of f32 and f16 rows. */
+static inline __attribute__((always_inline)) void float_scan(const float *query, const void *rows, int halves,
+                                                             size_t dimension, size_t row_stride, size_t row_count,
+                                                             float *scores) {
   const size_t blocked = dimension & ~(size_t)15, vectorised = dimension & ~(size_t)3;
+  const size_t element_bytes = halves ? sizeof(uint16_t) : sizeof(float);
   for (size_t r = 0; r < row_count; ++r) {
-    const uint16_t *row = rows + r * row_stride;
+    const void *row = (const char *)rows + r * row_stride * element_bytes;
     float32x4_t sum0 = vdupq_n_f32(0), sum1 = sum0, sum2 = sum0, sum3 = sum0;
     size_t i = 0;
     for (; i < blocked; i += 16) {
-      sum0 = vfmaq_f32(sum0, vld1q_f32(query + i), load_halves(row + i));
-      sum1 = vfmaq_f32(sum1, vld1q_f32(query + i + 4), load_halves(row + i + 4));
-      sum2 = vfmaq_f32(sum2, vld1q_f32(query + i + 8), load_halves(row + i + 8));
-      sum3 = vfmaq_f32(sum3, vld1q_f32(query + i + 12), load_halves(row + i + 12));
+      sum0 = vfmaq_f32(sum0, vld1q_f32(query + i), load_row(row, i, halves));
+      sum1 = vfmaq_f32(sum1, vld1q_f32(query + i + 4), load_row(row, i + 4, halves));
+      sum2 = vfmaq_f32(sum2, vld1q_f32(query + i + 8), load_row(row, i + 8, halves));
+      sum3 = vfmaq_f32(sum3, vld1q_f32(query + i + 12), load_row(row, i + 12, halves));
     }
-    for (; i < vectorised; i += 4) sum0 = vfmaq_f32(sum0, vld1q_f32(query + i), load_halves(row + i));
+    for (; i < vectorised; i += 4) sum0 = vfmaq_f32(sum0, vld1q_f32(query + i), load_row(row, i, halves));
     float sum = vaddvq_f32(vaddq_f32(vaddq_f32(sum0, sum1), vaddq_f32(sum2, sum3)));
-    for (; i < dimension; ++i) sum += query[i] * bm_f16_to_f32_scalar_(row[i]);
+    for (; i < dimension; ++i) sum += query[i] * row_element(row, i, halves);
     scores[r] = sum;
   }
+}
+
+void bm_dot_f32_scan_neon_(const float *query, const float *rows, size_t dimension, size_t row_stride,
+                           size_t row_count, float *scores) {
+  float_scan(query, rows, 0, dimension, row_stride, row_count, scores);
+}
+
+void bm_dot_f16_scan_neon_(const float *query, const uint16_t *rows, size_t dimension, size_t row_stride,
+                           size_t row_count, float *scores) {
+  float_scan(query, rows, 1, dimension, row_stride, row_count, scores);
 }
 
 void bm_dot_i8_scan_neon_(const int8_t *query, const int8_t *rows, size_t dimension, size_t row_stride,
