@@ -271,3 +271,19 @@ bm_status bm_fmr_read_legacy_views_(bm_byte_reader_ *record, bm_fmr_view_ *view,
   return BM_OK;
 }
 
+
+bm_status bm_fmr_read_image_fields_(bm_byte_reader_ *record, bm_fmr_view_ *view, unsigned *view_count,
+                                    const char *record_name) {
+  unsigned reserved;
+  BM_TRY_(bm_read_u16be_(record, "capture equipment", &view->capture_equipment_id));
+  BM_TRY_(bm_read_u16be_(record, "image width", &view->width));
+  BM_TRY_(bm_read_u16be_(record, "image height", &view->height));
+  BM_TRY_(bm_read_u16be_(record, "x resolution", &view->ppcm_x));
+  BM_TRY_(bm_read_u16be_(record, "y resolution", &view->ppcm_y));
+  BM_TRY_(bm_read_u8_(record, "finger view count", view_count));
+  BM_TRY_(bm_read_u8_(record, "reserved byte", &reserved));
+  if (view->ppcm_x == 0 || view->ppcm_y == 0)
+    return bm_fail_(BM_ERR_ZERO_RESOLUTION, "%s: %s resolution at offset %zu is zero", record_name,
+                    view->ppcm_x == 0 ? "x" : "y", record->offset - (view->ppcm_x == 0 ? 6 : 4));
+  return BM_OK;
+}

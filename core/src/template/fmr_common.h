@@ -53,6 +53,13 @@ unsigned bm_fmr_legacy_quality_(unsigned quality);
 
 
 
+/* The image fields ISO 19794-2:2005 and ANSI 378 share after their record
+ * lengths (and ANSI's product id): capture equipment, image size,
+ * resolution in pixels per cm (zero refused: BM_ERR_ZERO_RESOLUTION, with
+ * the field's offset), finger view count and the reserved byte. */
+bm_status bm_fmr_read_image_fields_(bm_byte_reader_ *record, bm_fmr_view_ *view, unsigned *view_count,
+                                    const char *record_name);
+
 /* Reads one ISO 2005 / ANSI 378 finger view (4-byte view header, 6-byte
  * minutiae, extended data block). Geometry fields must already be set. */
 bm_status bm_fmr_read_legacy_view_(bm_byte_reader_ *reader, bm_fmr_angle_unit_ angle_unit,

@@ -20,17 +20,8 @@ bm_status bm_iso2005_read_(const uint8_t *data, size_t size, const bm_read_optio
   record.offset = head.offset;
   bm_fmr_view_ view;
   memset(&view, 0, offsetof(bm_fmr_view_, minutiae));
-  unsigned views, reserved;
-  BM_TRY_(bm_read_u16be_(&record, "capture equipment", &view.capture_equipment_id));
-  BM_TRY_(bm_read_u16be_(&record, "image width", &view.width));
-  BM_TRY_(bm_read_u16be_(&record, "image height", &view.height));
-  BM_TRY_(bm_read_u16be_(&record, "x resolution", &view.ppcm_x));
-  BM_TRY_(bm_read_u16be_(&record, "y resolution", &view.ppcm_y));
-  BM_TRY_(bm_read_u8_(&record, "finger view count", &views));
-  BM_TRY_(bm_read_u8_(&record, "reserved byte", &reserved));
-  if (view.ppcm_x == 0 || view.ppcm_y == 0)
-    return bm_fail_(BM_ERR_ZERO_RESOLUTION, "%s: %s resolution at offset %d is zero", record_name,
-                    view.ppcm_x == 0 ? "x" : "y", view.ppcm_x == 0 ? 18 : 20);
+  unsigned views;
+  BM_TRY_(bm_fmr_read_image_fields_(&record, &view, &views, record_name));
   BM_TRY_(bm_fmr_read_legacy_views_(&record, &view, views, BM_FMR_ANGLE_ISO_, options, out));
   *view_count = views;
   return BM_OK;
