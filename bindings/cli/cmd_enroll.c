@@ -2,7 +2,9 @@
  * enrols each; "ok ID" is printed only once that line is durable. POSITION
  * is 0..10 (0 = unknown) with PATH a template or a PNG image, or "face"
  * with PATH a .npy / raw float32 embedding. Lines sharing an ID add to one
- * record (the same position replaces that finger): each line is a merge. */
+ * record: each line is a merge (BM_GALLERY_MERGE), so the same finger
+ * position replaces that finger and each face line adds an embedding (up
+ * to BM_GALLERY_MAX_FACES photos of the person). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +21,9 @@ static void print_usage(FILE *out) {
           "  file (ISO, ANSI, xyt, bm) or a PNG image (minutiae extracted);\n"
           "  POSITION \"face\": PATH is a float32 embedding (.npy of shape (D,) or (1, D), or raw\n"
           "  little-endian float32), D being the gallery's --face-dim.\n"
-          "Lines sharing an ID build one record; a known position given twice replaces the finger.\n"
+          "Lines sharing an ID build one record; a known position given twice replaces the finger,\n"
+          "and each face line adds one more embedding to the record (at most 16; the record then\n"
+          "matches on its best-agreeing face). Enrolling the same face line twice stores it twice.\n"
           "Prints \"ok ID\" for a line only once it is durable on disk. A bad line prints an error on\n"
           "stderr (\"error ID: ...\") and the others go on; the exit status is then 1.\n"
           "  --batch N         acknowledge every N lines with one disk sync (group commit; default 1:\n"

@@ -106,8 +106,13 @@ static void print_candidates_json(const char *spec, const bm_gallery_result *res
              probe_position, record_position, (double)score, fmr);
     }
     const float face = bm_gallery_result_face_score(result, i);
-    if (isnan(face)) printf("], \"face_score\": null}");
-    else printf("], \"face_score\": %.6g}", (double)face);
+    size_t face_index = 0, faces_compared = 0;
+    if (bm_gallery_result_face_detail(result, i, &face_index, &faces_compared) != BM_OK) faces_compared = 0;
+    /* face_index: which of the record's embeddings gave face_score */
+    if (isnan(face)) printf("], \"face_score\": null, \"face_index\": null, \"faces_compared\": 0}");
+    else
+      printf("], \"face_score\": %.6g, \"face_index\": %zu, \"faces_compared\": %zu}", (double)face, face_index,
+             faces_compared);
   }
   printf("]}\n");
 }
@@ -126,7 +131,12 @@ static void print_candidates_text(const char *spec, const bm_gallery_result *res
       printf(" [finger %u~%u %.3f]", probe_position, record_position, (double)score);
     }
     const float face = bm_gallery_result_face_score(result, i);
-    if (!isnan(face)) printf(" [face %.3f]", (double)face);
+    size_t face_index = 0, faces_compared = 0;
+    if (bm_gallery_result_face_detail(result, i, &face_index, &faces_compared) != BM_OK) faces_compared = 0;
+    if (!isnan(face) && faces_compared > 1)
+      printf(" [face %.3f, embedding %zu of %zu]", (double)face, face_index + 1, faces_compared);
+    else if (!isnan(face))
+      printf(" [face %.3f]", (double)face);
     putchar('\n');
   }
 }
