@@ -55,6 +55,9 @@ _declare("bm_gallery_record_create", c_status, ctypes.c_char_p, ctypes.POINTER(_
 _declare("bm_gallery_record_free", None, _handle)
 _declare("bm_gallery_record_set_finger", c_status, _handle, ctypes.c_uint, _handle)
 _declare("bm_gallery_record_set_face", c_status, _handle, ctypes.c_void_p, ctypes.c_size_t)
+_declare("bm_gallery_record_add_face", c_status, _handle, ctypes.c_void_p, ctypes.c_size_t)
+_declare("bm_gallery_record_face_count", ctypes.c_size_t, _handle)
+_declare("bm_gallery_record_face_at", ctypes.c_void_p, _handle, ctypes.c_size_t, _size_p)
 _declare("bm_gallery_record_set_metadata", c_status, _handle, ctypes.c_char_p, ctypes.c_size_t)
 _declare("bm_gallery_record_has_finger", ctypes.c_int, _handle, ctypes.c_uint)
 _declare("bm_gallery_record_prepared", ctypes.c_void_p, _handle, ctypes.c_uint, _size_p)
@@ -86,6 +89,7 @@ _declare("bm_gallery_result_finger", c_status, _handle, ctypes.c_size_t, ctypes.
          ctypes.POINTER(ctypes.c_uint), ctypes.POINTER(ctypes.c_uint), ctypes.POINTER(ctypes.c_float),
          ctypes.POINTER(ctypes.c_double))
 _declare("bm_gallery_result_face_score", ctypes.c_float, _handle, ctypes.c_size_t)
+_declare("bm_gallery_result_face_detail", c_status, _handle, ctypes.c_size_t, _size_p, _size_p)
 _declare("bm_gallery_result_comparisons", ctypes.c_uint64, _handle)
 _declare("bm_gallery_dedup", c_status, _handle, ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t, ctypes.c_double,
          ctypes.c_uint, _PROGRESS_CALLBACK, ctypes.c_void_p, ctypes.POINTER(_handle))
@@ -100,12 +104,18 @@ _declare("bm_gallery_dedup_pairs_compared", ctypes.c_uint64, _handle)
 
 #: One compared finger of a candidate.
 FingerScore = collections.namedtuple("FingerScore", "probe_position record_position score fmr")
-#: One candidate of an identification, in rank order.
-Candidate = collections.namedtuple("Candidate", "id score fmr fingers face_score")
+#: One candidate of an identification, in rank order. face_score is the best
+#: cosine over the record's face embeddings (None: no face compared),
+#: face_index which embedding gave it, faces_compared how many were compared.
+Candidate = collections.namedtuple("Candidate", "id score fmr fingers face_score face_index faces_compared")
 #: One pair found by deduplication (a < b bytewise).
 DuplicatePair = collections.namedtuple("DuplicatePair", "a b score fmr")
-#: A record read back: prepared fingers by position (uint8 arrays), face (float32 array or None), metadata (bytes).
-Record = collections.namedtuple("Record", "id fingers face metadata sequence")
+#: A record read back: prepared fingers by position (uint8 arrays), face (its first float32 embedding or
+#: None), metadata (bytes), sequence, faces (every embedding, a list of float32 arrays, in enrolment order).
+Record = collections.namedtuple("Record", "id fingers face metadata sequence faces")
+
+#: Most face embeddings one record holds (BM_GALLERY_MAX_FACES).
+MAX_FACES = 16
 
 
 class Candidates(list):
@@ -180,10 +190,14 @@ class Gallery(Resource):
     def __len__(self):
         return lib.bm_gallery_count(self.handle)
 
-    def enroll(self, record_id, fingers=None, face=None, metadata=None, mode="insert"):
+    def enroll(self, record_id, fingers=None, face=None, metadata=None, mode="insert", faces=None):
         """Enrols a record: fingers {position 0..10: Template}, face (1-d float32),
+        faces (several embeddings of the person: a sequence of 1-d vectors or a
+        2-d array, one row each, added after face; at most MAX_FACES in all),
         metadata (bytes). mode: "insert" (BM_ERR_ALREADY_EXISTS if present),
-        "replace" or "merge". Returns the log sequence number."""
+        "replace" or "merge" (fingers and metadata replace, faces are appended
+        to the stored ones). The record matches on its best-agreeing face.
+        Returns the log sequence number."""
         record = _handle()
         check(lib.bm_gallery_record_create(_encode_id(record_id), ctypes.byref(record)))
         try:
@@ -192,6 +206,9 @@ class Gallery(Resource):
             if face is not None:
                 vector = _face_array(face)
                 check(lib.bm_gallery_record_set_face(record, vector.ctypes.data, len(vector)))
+            for extra in (faces if faces is not None else ()):
+                vector = _face_array(extra)
+                check(lib.bm_gallery_record_add_face(record, vector.ctypes.data, len(vector)))
             if metadata:
                 check(lib.bm_gallery_record_set_metadata(record, bytes(metadata), len(metadata)))
             sequence = ctypes.c_uint64()
@@ -216,13 +233,16 @@ class Gallery(Resource):
                 address = lib.bm_gallery_record_prepared(record, position, ctypes.byref(size))
                 if address:
                     fingers[position] = np.frombuffer(ctypes.string_at(address, size.value), dtype=np.uint8)
-            dimension = ctypes.c_size_t()
-            address = lib.bm_gallery_record_face(record, ctypes.byref(dimension))
-            face = np.frombuffer(ctypes.string_at(address, 4 * dimension.value), dtype=np.float32) if address else None
+            faces = []
+            for k in range(lib.bm_gallery_record_face_count(record)):
+                dimension = ctypes.c_size_t()
+                address = lib.bm_gallery_record_face_at(record, k, ctypes.byref(dimension))
+                faces.append(np.frombuffer(ctypes.string_at(address, 4 * dimension.value), dtype=np.float32))
+            face = faces[0] if faces else None
             size = ctypes.c_size_t()
             address = lib.bm_gallery_record_metadata(record, ctypes.byref(size))
             metadata = ctypes.string_at(address, size.value) if address else b""
-            return Record(record_id, fingers, face, metadata, lib.bm_gallery_record_sequence(record))
+            return Record(record_id, fingers, face, metadata, lib.bm_gallery_record_sequence(record), faces)
         finally:
             lib.bm_gallery_record_free(record)
 
@@ -276,10 +296,15 @@ class Gallery(Resource):
                     finger_scores.append(FingerScore(probe_position.value, record_position.value, score.value,
                                                      fmr.value))
                 face_score = lib.bm_gallery_result_face_score(result, i)
+                face_index, faces_compared = ctypes.c_size_t(), ctypes.c_size_t()
+                check(lib.bm_gallery_result_face_detail(result, i, ctypes.byref(face_index),
+                                                        ctypes.byref(faces_compared)))
+                no_face = face_score != face_score
                 candidates.append(Candidate(lib.bm_gallery_result_id(result, i).decode(errors="surrogateescape"),
                                             lib.bm_gallery_result_score(result, i),
                                             lib.bm_gallery_result_fmr(result, i), finger_scores,
-                                            None if face_score != face_score else face_score))
+                                            None if no_face else face_score, None if no_face else face_index.value,
+                                            faces_compared.value))
             return candidates
         finally:
             lib.bm_gallery_result_free(result)
