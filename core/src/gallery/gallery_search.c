@@ -133,15 +133,27 @@ static int compare_candidates(const void *a, const void *b) {
 typedef struct candidate_list {
   candidate *items;
   size_t count, capacity, keep;
+  /* after the first pruning: the worst of the `keep` kept, and its fused
+   * score (-inf before), so most records of a large shard are turned away
+   * by one comparison instead of being sorted later */
+  int have_floor;
+  candidate floor;
+  double floor_fused;
 } candidate_list;
 
 /* Adds a candidate; when the list is full, sorts it and keeps the best
- * `keep` (the final order is total, so pruning early changes nothing). */
+ * `keep` (the final order is total, so pruning early changes nothing).
+ * A candidate ranking after the kept worst can never reach the top `keep`
+ * (that many rank before it already): it is dropped at once. */
 static int list_push(candidate_list *list, const candidate *c) {
+  if (list->have_floor && compare_candidates(c, &list->floor) > 0) return 1;
   if (list->count == list->capacity) {
     if (list->capacity >= 4 * list->keep + 256) {
       qsort(list->items, list->count, sizeof *list->items, compare_candidates);
       list->count = list->keep;
+      list->floor = list->items[list->keep - 1];
+      list->floor_fused = list->floor.fused;
+      list->have_floor = 1;
     } else {
       const size_t n = list->capacity ? list->capacity * 2 : 64;
       candidate *items = realloc(list->items, n * sizeof *items);
@@ -168,7 +180,8 @@ typedef struct search_context {
  * without a probe face). Returns 1 and fills `out` when the record is a
  * candidate. */
 static int score_record(const search_context *ctx, const bm_shard_ *shard, size_t r, const uint8_t *selected,
-                        const float *face_scores, candidate *out, uint64_t *comparisons, bm_status *error) {
+                        const float *face_scores, double floor_fused, candidate *out, uint64_t *comparisons,
+                        bm_status *error) {
   const bm_gallery_probe *probe = ctx->probe;
   const bm_shard_record_ *record = &shard->records[r];
   double fused = 0.0;
@@ -246,6 +259,9 @@ static int score_record(const search_context *ctx, const bm_shard_ *shard, size_
     ++terms;
   }
   if (!(fused > 0.0)) return 0;
+  /* below the shard list's kept worst: it cannot be returned, so its FMR
+   * and id are not worth computing (equal scores go on: the id decides) */
+  if (fused < floor_fused) return 0;
   out->fused = fused;
   out->fmr = bm_fusion_fmr_(fused, terms);
   if (out->fmr > ctx->max_fmr) return 0;
@@ -394,6 +410,7 @@ bm_status bm_gallery_identify(bm_gallery *gallery, const bm_gallery_probe *probe
       const bm_shard_ *shard = &gallery->shards[s];
       candidate_list *list = &lists[s];
       list->keep = params->top_k;
+      list->floor_fused = -INFINITY;
       uint8_t *unknown_selected = NULL;
       bm_status shard_status = BM_OK;
       if (cascade && probe->finger_mask == 1u) {
@@ -426,7 +443,8 @@ bm_status bm_gallery_identify(bm_gallery *gallery, const bm_gallery_probe *probe
             any = selected[s][f] != 0;
           if (!any) continue;
         }
-        if (score_record(&ctx, shard, r, unknown_selected, face_scores, &c, &comparisons, &shard_status) &&
+        if (score_record(&ctx, shard, r, unknown_selected, face_scores, list->floor_fused, &c, &comparisons,
+                         &shard_status) &&
             !list_push(list, &c))
           shard_status = BM_ERR_OUT_OF_MEMORY;
       }
