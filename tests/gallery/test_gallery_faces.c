@@ -809,6 +809,47 @@ START_TEST(test_dedup_uses_the_best_pair_of_faces) {
 }
 END_TEST
 
+/* A shard's candidate list prunes to top_k as it fills and then turns away
+ * records ranking after its kept worst: the top 3 must be the first 3 of
+ * a search keeping everything. 3,000 face-only records over 2 shards make
+ * each list prune many times. */
+START_TEST(test_small_top_k_is_a_prefix_of_a_large_one) {
+  const bm_face_storage storages[] = {BM_FACE_F32, BM_FACE_INT8};
+  for (int s = 0; s < 2; ++s) {
+    bm_gallery *g = memory_gallery(2, D, storages[s]);
+    for (uint64_t i = 0; i < 3000; ++i) {
+      char id[16];
+      snprintf(id, sizeof id, "t%04u", (unsigned)i);
+      const uint64_t seeds[3] = {i % 1500, 5000 + i, 9000 + i}; /* pairs of records share a photo: ties */
+      bm_gallery_record *r = face_record(id, seeds, 1 + i % 3);
+      OK(bm_gallery_enroll(g, r, BM_GALLERY_INSERT, NULL));
+      bm_gallery_record_free(r);
+    }
+    for (uint64_t q = 0; q < 3; ++q) {
+      bm_gallery_probe *probe = face_probe(q * 400, 0.8f, q);
+      bm_gallery_search_params params;
+      bm_gallery_search_params_init(&params);
+      params.top_k = 3000;
+      bm_gallery_result *all = NULL, *top = NULL;
+      OK(bm_gallery_identify(g, probe, &params, &all));
+      params.top_k = 3;
+      OK(bm_gallery_identify(g, probe, &params, &top));
+      ck_assert_uint_eq(bm_gallery_result_count(top), 3);
+      ck_assert_uint_gt(bm_gallery_result_count(all), 1000);
+      for (size_t i = 0; i < 3; ++i) {
+        ck_assert_str_eq(bm_gallery_result_id(top, i), bm_gallery_result_id(all, i));
+        ck_assert(bm_gallery_result_score(top, i) == bm_gallery_result_score(all, i));
+        ck_assert(bm_gallery_result_fmr(top, i) == bm_gallery_result_fmr(all, i));
+      }
+      bm_gallery_result_free(all);
+      bm_gallery_result_free(top);
+      bm_gallery_probe_free(probe);
+    }
+    bm_gallery_close(g);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *suite = suite_create("gallery_faces");
   TCase *tc = tcase_create("faces");
@@ -822,6 +863,7 @@ int main(void) {
   tcase_add_test(tc, test_old_format_directory);
   tcase_add_test(tc, test_same_results_any_shards_threads);
   tcase_add_test(tc, test_dedup_uses_the_best_pair_of_faces);
+  tcase_add_test(tc, test_small_top_k_is_a_prefix_of_a_large_one);
   suite_add_tcase(suite, tc);
   return bm_test_run_suite(suite);
 }
