@@ -593,6 +593,36 @@ START_TEST(test_format_1_record_decoder) {
     ck_assert_int_eq(bm_gallery_record_parse_(bytes2, size2, 0, D, "test", &consumed, &back), BM_ERR_CORRUPT);
   }
   bm_put_u32_(bytes2 + count_at, 3);
+  /* random bit flips anywhere, in both formats: BM_ERR_CORRUPT or a record
+   * whose faces are all finite and within the limit, never a crash */
+  uint8_t *mutated = malloc(size2);
+  unsigned seed = 7;
+  for (int trial = 0; trial < 4000; ++trial) {
+    const int old_format = trial % 2;
+    const uint8_t *source = old_format ? bytes : bytes2;
+    const size_t n = old_format ? size : size2;
+    memcpy(mutated, source, n);
+    mutated[(size_t)rand_r(&seed) % n] ^= (uint8_t)(1u << (rand_r(&seed) % 8));
+    back = NULL;
+    const bm_status status = bm_gallery_record_parse_format_(
+        mutated, n, old_format ? BM_GALLERY_RECORD_FORMAT_V1_ : BM_GALLERY_RECORD_FORMAT_, 0, D, "test", &consumed,
+        &back);
+    ck_assert(status == BM_OK || status == BM_ERR_CORRUPT);
+    if (status == BM_OK) {
+      ck_assert_uint_le(consumed, n);
+      ck_assert_uint_le(bm_gallery_record_face_count(back), BM_GALLERY_MAX_FACES);
+      for (size_t k = 0; k < bm_gallery_record_face_count(back); ++k) {
+        size_t dimension = 0;
+        const float *f = bm_gallery_record_face_at(back, k, &dimension);
+        ck_assert_uint_eq(dimension, D);
+        for (size_t i = 0; i < dimension; ++i) ck_assert(isfinite(f[i]));
+      }
+    } else {
+      ck_assert_ptr_null(back);
+    }
+    bm_gallery_record_free(back);
+  }
+  free(mutated);
   const float nan = NAN;
   memcpy(bytes2 + count_at + 4 + (2 * D + 5) * sizeof(float), &nan, sizeof nan);
   ck_assert_int_eq(bm_gallery_record_parse_(bytes2, size2, 0, D, "test", &consumed, &back), BM_ERR_CORRUPT);
