@@ -12,6 +12,9 @@
 #include <faiss/c_api/Index_c.h>
 #include <faiss/c_api/error_c.h>
 #include <faiss/c_api/index_factory_c.h>
+#include <faiss/c_api/index_io_c.h>
+#include <stdio.h>
+#include <unistd.h>
 #include "test_support.h"
 
 enum { DIMENSION = 32, VECTOR_COUNT = 2000, QUERY_COUNT = 20, NEIGHBOURS = 5 };
@@ -129,6 +132,64 @@ START_TEST(test_errors_are_codes_with_messages) {
 }
 END_TEST
 
+/* An index written to a file and read back answers exactly as before; a
+ * missing, damaged or truncated file is an error code with a message. */
+START_TEST(test_index_file_round_trip_and_damage) {
+  float *base = random_unit_vectors(VECTOR_COUNT, 5), *queries = random_unit_vectors(QUERY_COUNT, 6);
+  FaissIndex *index = NULL, *read_back = NULL;
+  ck_assert_int_eq(faiss_index_factory(&index, DIMENSION, "IVF16,Flat", METRIC_INNER_PRODUCT), 0);
+  ck_assert_int_eq(faiss_Index_train(index, VECTOR_COUNT, base), 0);
+  ck_assert_int_eq(faiss_Index_add(index, VECTOR_COUNT, base), 0);
+  char path[] = "/tmp/bm_faiss_index_XXXXXX";
+  const int descriptor = mkstemp(path);
+  ck_assert_int_ge(descriptor, 0);
+  close(descriptor);
+  ck_assert_int_eq(faiss_write_index_fname(index, path), 0);
+  ck_assert_int_eq(faiss_read_index_fname(path, 0, &read_back), 0);
+  ck_assert_int_eq(faiss_Index_ntotal(read_back), VECTOR_COUNT);
+  ck_assert_int_eq(faiss_Index_d(read_back), DIMENSION);
+  float distances[2][QUERY_COUNT * NEIGHBOURS];
+  idx_t labels[2][QUERY_COUNT * NEIGHBOURS];
+  ck_assert_int_eq(faiss_Index_search(index, QUERY_COUNT, queries, NEIGHBOURS, distances[0], labels[0]), 0);
+  ck_assert_int_eq(faiss_Index_search(read_back, QUERY_COUNT, queries, NEIGHBOURS, distances[1], labels[1]), 0);
+  ck_assert_mem_eq(labels[0], labels[1], sizeof labels[0]);
+  ck_assert_mem_eq(distances[0], distances[1], sizeof distances[0]);
+  faiss_Index_free(read_back);
+
+  /* Truncated to half, then to a few bytes, then garbage. */
+  FILE *file = fopen(path, "rb");
+  ck_assert_ptr_nonnull(file);
+  fseek(file, 0, SEEK_END);
+  const long size = ftell(file);
+  fclose(file);
+  const long lengths[] = {size / 2, 3};
+  for (int t = 0; t < 2; ++t) {
+    ck_assert_int_eq(truncate(path, lengths[t]), 0);
+    read_back = (FaissIndex *)0x1;
+    ck_assert_int_ne(faiss_read_index_fname(path, 0, &read_back), 0);
+    ck_assert_ptr_null(read_back);
+    ck_assert_uint_gt(strlen(faiss_get_last_error()), 0);
+  }
+  file = fopen(path, "wb");
+  ck_assert_ptr_nonnull(file);
+  for (int i = 0; i < 4096; ++i) fputc((i * 7919) & 0xff, file);
+  fclose(file);
+  ck_assert_int_ne(faiss_read_index_fname(path, 0, &read_back), 0);
+  ck_assert_ptr_null(read_back);
+  remove(path);
+  ck_assert_int_ne(faiss_read_index_fname(path, 0, &read_back), 0);
+  ck_assert_uint_gt(strlen(faiss_get_last_error()), 0);
+  ck_assert_int_ne(faiss_read_index_fname(NULL, 0, &read_back), 0);
+  ck_assert_int_ne(faiss_read_index_fname(path, 0, NULL), 0);
+  ck_assert_int_ne(faiss_write_index_fname(NULL, path), 0);
+  ck_assert_int_ne(faiss_write_index_fname(index, NULL), 0);
+  ck_assert_int_ne(faiss_write_index_fname(index, "/nonexistent-folder/index"), 0);
+  faiss_Index_free(index);
+  free(base);
+  free(queries);
+}
+END_TEST
+
 int main(void) {
   Suite *suite = suite_create("faiss_c_api");
   TCase *tcase = tcase_create("face");
@@ -137,6 +198,7 @@ int main(void) {
   tcase_add_test(tcase, test_factory_hnsw_with_parameter);
   tcase_add_test(tcase, test_scalar_quantizer_and_ivf_training);
   tcase_add_test(tcase, test_errors_are_codes_with_messages);
+  tcase_add_test(tcase, test_index_file_round_trip_and_damage);
   suite_add_tcase(suite, tcase);
   return bm_test_run_suite(suite);
 }

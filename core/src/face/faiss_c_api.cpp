@@ -14,6 +14,7 @@
 #include <faiss/IndexScalarQuantizer.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/index_factory.h>
+#include <faiss/index_io.h>
 
 #include <new>
 #include <stdexcept>
@@ -26,6 +27,7 @@ extern "C" {
 #include <faiss/c_api/Index_c.h>
 #include <faiss/c_api/error_c.h>
 #include <faiss/c_api/index_factory_c.h>
+#include <faiss/c_api/index_io_c.h>
 }
 
 namespace {
@@ -166,6 +168,22 @@ int faiss_ParameterSpace_set_index_parameter(const FaissParameterSpace *space, F
   return guarded([&] {
     require(space && index && name, "faiss_ParameterSpace_set_index_parameter: bad argument");
     reinterpret_cast<const faiss::ParameterSpace *>(space)->set_index_parameter(as_index(index), name, value);
+  });
+}
+
+// Index files: lets a long build be kept on disk and searched by later runs.
+int faiss_write_index_fname(const FaissIndex *idx, const char *fname) {
+  return guarded([&] {
+    require(idx && fname, "faiss_write_index_fname: bad argument");
+    faiss::write_index(as_index(idx), fname);
+  });
+}
+
+int faiss_read_index_fname(const char *fname, int io_flags, FaissIndex **p_out) {
+  return guarded([&] {
+    require(fname && p_out, "faiss_read_index_fname: bad argument");
+    *p_out = nullptr;
+    *p_out = reinterpret_cast<FaissIndex *>(faiss::read_index(fname, io_flags));
   });
 }
 
