@@ -38,8 +38,7 @@ void face_synthetic_person(const face_synthetic *model, size_t person, float *ce
 void face_synthetic_sample(const face_synthetic *model, size_t person, uint64_t sample, const float *centre,
                            float *out);
 
-/* Mean of a unit sample pair's cosine over mates (same person) or
- * impostors (different people), for the calibration check. */
+/* Cosine of two unit vectors (the calibration check's score). */
 float face_synthetic_cosine(const float *a, const float *b);
 
 #endif
