@@ -19,7 +19,11 @@
  *    computed once per probe, so no trigonometry runs per comparison.
  * 4. The score is the mean relaxed similarity of the nP pairs that kept
  *    most of their initial similarity; nP grows from 4 to 12 with the
- *    smaller minutia count (few minutiae: few pairs to agree on). */
+ *    smaller minutia count (few minutiae: few pairs to agree on). The count
+ *    is of reliable minutiae: each counts by its quality, so a poor
+ *    impression whose extractor drew many doubtful minutiae (and graded
+ *    them low) is not asked for more agreeing pairs than it can hold;
+ *    templates without qualities count every minutia fully. */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -108,6 +112,7 @@ bm_status bm_mcc_probe_init_(bm_mcc_probe_ *probe) {
   pthread_once(&tables_once_, build_tables);
   const size_t n = probe->view.count;
   probe->direction = probe->distance = probe->radial = NULL;
+  probe->reliable = bm_mcc_reliable_count_(&probe->view);
   if (n == 0) return BM_OK;
   float *block = malloc((2 * n + 3 * n * n) * sizeof *block);
   if (!block) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "bm_probe: pair geometry of %zu minutiae", n);
@@ -135,6 +140,15 @@ bm_status bm_mcc_probe_init_(bm_mcc_probe_ *probe) {
     }
   }
   return BM_OK;
+}
+
+unsigned bm_mcc_reliable_count_(const bm_prepared_view_ *view) {
+  unsigned hundredths = 0;
+  for (size_t i = 0; i < view->count; ++i) {
+    const unsigned quality = view->geometry[BM_MCC_GEOMETRY_BYTES * i + 7];
+    hundredths += quality == 0 || quality > 100 ? 100 : quality;
+  }
+  return hundredths;
 }
 
 void bm_mcc_probe_release_(bm_mcc_probe_ *probe) {
@@ -328,6 +342,11 @@ bm_status bm_mcc_compare_(const bm_mcc_probe_ *probe, const bm_prepared_view_ *g
       bm_mcc_select_pairs_(similarity, na, nb, row_best, smaller < BM_RELAXED_MAX ? smaller : BM_RELAXED_MAX, selected);
   if (similarity != stack_similarity) free(similarity);
   if (selected_count == 0) return BM_OK;
-  *out_score = relax_and_score(selected, selected_count, probe, gallery, scored_pair_target_[smaller]);
+  /* Reliable minutiae of the smaller template, rounded to whole minutiae
+   * (at most `smaller`, so within the table). */
+  const unsigned gallery_reliable = bm_mcc_reliable_count_(gallery);
+  const unsigned reliable = (probe->reliable < gallery_reliable ? probe->reliable : gallery_reliable) + 50;
+  const size_t counted = reliable / 100 < smaller ? reliable / 100 : smaller;
+  *out_score = relax_and_score(selected, selected_count, probe, gallery, scored_pair_target_[counted]);
   return BM_OK;
 }

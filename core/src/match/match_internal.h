@@ -110,13 +110,21 @@ unsigned bm_mcc_minimum_common_cells_(void);
  * made so that a comparison only reads them: each minutia's direction as a
  * unit vector and, for every ordered pair (i, k), the distance between the
  * two minutiae and the direction of the segment i -> k in i's own frame
- * (unit vector). */
+ * (unit vector); and the probe's reliable minutia count (below). */
 typedef struct bm_mcc_probe_ {
   bm_prepared_view_ view;
   float *direction;      /* count x 2: cos, sin */
   float *distance;       /* count x count */
   float *radial;         /* count x count x 2: cos, sin */
+  unsigned reliable;     /* bm_mcc_reliable_count_(&view) */
 } bm_mcc_probe_;
+
+/* How many minutiae a prepared template reliably holds, in hundredths of a
+ * minutia: each counts by its quality (1..100, ISO/IEC 19794-2), one not
+ * graded (quality 0: "not reported") counts fully. The number of pairs the
+ * score averages grows with this count. Integer arithmetic: the same on
+ * every tier. */
+unsigned bm_mcc_reliable_count_(const bm_prepared_view_ *view);
 
 /* Fills probe->direction/distance/radial (one heap block, owned by the
  * caller through probe->direction); view must be set. */
