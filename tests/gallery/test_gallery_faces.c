@@ -415,6 +415,37 @@ START_TEST(test_delete_and_compaction) {
 }
 END_TEST
 
+/* Dead face rows trigger compaction by themselves (a face-only gallery has
+ * no dead fingers to do it): 700 records of 3 faces replaced by records of
+ * 1 leave at most about as many dead rows as live ones. */
+START_TEST(test_dead_face_rows_compact_by_themselves) {
+  bm_gallery *g = memory_gallery(1, D, BM_FACE_F32);
+  enum { N = 700 };
+  for (int pass = 0; pass < 2; ++pass)
+    for (uint64_t i = 0; i < N; ++i) {
+      char id[16];
+      snprintf(id, sizeof id, "c%03u", (unsigned)i);
+      const uint64_t seeds[3] = {i, N + i, 2 * N + i};
+      bm_gallery_record *r = face_record(id, seeds, pass ? 1 : 3);
+      OK(bm_gallery_enroll(g, r, pass ? BM_GALLERY_REPLACE : BM_GALLERY_INSERT, NULL));
+      bm_gallery_record_free(r);
+    }
+  bm_gallery_stats stats;
+  OK(bm_gallery_get_stats(g, &stats));
+  ck_assert_uint_eq(stats.faces, N);
+  const uint64_t rows = stats.face_bytes / (D * sizeof(float));
+  ck_assert_uint_lt(rows, 3 * N + N); /* without compaction: every row ever written */
+  ck_assert_uint_le(rows, 2 * N + 1024);
+  bm_gallery_probe *probe = face_probe(5, 0.2f, 1);
+  bm_gallery_result *result = NULL;
+  OK(bm_gallery_identify(g, probe, NULL, &result));
+  ck_assert_str_eq(bm_gallery_result_id(result, 0), "c005");
+  bm_gallery_result_free(result);
+  bm_gallery_probe_free(probe);
+  bm_gallery_close(g);
+}
+END_TEST
+
 /* ------------------------------------------------------------ persistence */
 
 static bm_gallery *open_dir(const char *dir, uint32_t shards) {
@@ -888,6 +919,7 @@ int main(void) {
   tcase_add_test(tc, test_record_matches_on_its_nearest_face);
   tcase_add_test(tc, test_merge_appends_replace_replaces);
   tcase_add_test(tc, test_delete_and_compaction);
+  tcase_add_test(tc, test_dead_face_rows_compact_by_themselves);
   tcase_add_test(tc, test_reopen_from_log_and_snapshot);
   tcase_add_test(tc, test_format_1_record_decoder);
   tcase_add_test(tc, test_old_format_directory);

@@ -117,12 +117,17 @@ void bm_gallery_close(bm_gallery *gallery) {
   free(gallery);
 }
 
-/* Compaction runs when tombstones hold as many fingers as live records do
- * (and enough to be worth a rebuild): the amortised cost per write stays
- * constant and dead data never exceeds about half a shard. */
+/* Compaction runs when tombstones hold as many fingers, or as many face
+ * rows, as live records do (and enough to be worth a rebuild): the
+ * amortised cost per write stays constant and dead data never exceeds
+ * about half a shard. Face rows count on their own: a face-only gallery
+ * has no fingers, yet every identification scans its dead rows too. */
 static void maybe_compact(bm_shard_ *shard) {
   const size_t live = shard->finger_count - shard->dead_fingers;
-  if (shard->dead_fingers >= 1024 && shard->dead_fingers >= live) (void)bm_shard_compact_(shard);
+  const size_t live_faces = shard->face_count - shard->dead_faces;
+  if ((shard->dead_fingers >= 1024 && shard->dead_fingers >= live) ||
+      (shard->dead_faces >= 1024 && shard->dead_faces >= live_faces))
+    (void)bm_shard_compact_(shard);
 }
 
 bm_status bm_gallery_apply_put_(bm_gallery *gallery, const bm_gallery_record *record, uint64_t sequence) {

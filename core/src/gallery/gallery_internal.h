@@ -99,6 +99,7 @@ typedef struct bm_shard_ {
   uint8_t *face_rows;        /* face_count * dimension * value size */
   float *face_scales;        /* int8 only */
   size_t face_count, face_capacity, face_dimension;
+  size_t dead_faces;         /* face rows of deleted/replaced records not yet compacted */
   bm_face_storage face_storage;
   uint8_t *metadata;
   size_t metadata_bytes, metadata_capacity;

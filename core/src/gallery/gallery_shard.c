@@ -135,6 +135,7 @@ static void tombstone(bm_shard_ *shard, int64_t index) {
   r->live = 0;
   shard->live_records--;
   shard->dead_fingers += r->finger_count;
+  shard->dead_faces += r->face_count;
 }
 
 bm_status bm_shard_delete_(bm_shard_ *shard, const char *id, size_t length) {
@@ -334,7 +335,7 @@ float bm_shard_face_best_(const bm_shard_ *shard, size_t index, const float *que
 }
 
 bm_status bm_shard_compact_(bm_shard_ *shard) {
-  if (shard->dead_fingers == 0 && shard->live_records == shard->record_count) return BM_OK;
+  if (shard->dead_fingers == 0 && shard->dead_faces == 0 && shard->live_records == shard->record_count) return BM_OK;
   bm_shard_ fresh;
   bm_shard_init_(&fresh, shard->code_bytes, shard->face_dimension, shard->face_storage);
   for (size_t r = 0; r < shard->record_count; ++r) {
