@@ -787,6 +787,20 @@ START_TEST(test_same_results_any_shards_threads) {
           bm_gallery_result_free(r);
         }
       bm_gallery_result_free(reference);
+      if (q % 2) { /* fingers + face through the cascade: the kept records scored alike */
+        params.penetration = 0.3;
+        params.threads = 1;
+        OK(bm_gallery_identify(g[0], probe, &params, &reference));
+        ck_assert_uint_gt(bm_gallery_result_count(reference), 0);
+        for (int k = 1; k < 3; ++k) {
+          params.threads = 2;
+          bm_gallery_result *r = NULL;
+          OK(bm_gallery_identify(g[k], probe, &params, &r));
+          same_results(reference, r);
+          bm_gallery_result_free(r);
+        }
+        bm_gallery_result_free(reference);
+      }
       bm_gallery_probe_free(probe);
     }
     /* deduplication: same pairs for every shard and thread count */
