@@ -77,11 +77,19 @@ bm_status bm_mpi_compare_records_(const bm_mpi_probe_set_ *probes, const bm_mpi_
     *fused += bm_fusion_finger_term_(score, NULL);
     ++*terms;
   }
-  if (face_dimension && probe_record->face && other->face) {
-    float cosine = NAN;
-    bm_status status = bm_dot_f32_scan(probe_record->face, other->face, face_dimension, face_dimension, 1, &cosine);
-    if (status != BM_OK) return status;
-    *fused += bm_fusion_face_term_(cosine, NULL);
+  if (face_dimension && probe_record->face_count && other->face_count) {
+    /* The best of every pair of embeddings, its FMR corrected for the
+     * number of pairs tried: the gallery's own deduplication rule. */
+    float best = -INFINITY;
+    for (unsigned a = 0; a < probe_record->face_count; ++a) {
+      float cosines[BM_GALLERY_MAX_FACES];
+      bm_status status = bm_dot_f32_scan(probe_record->faces + a * probe_record->face_stride, other->faces,
+                                         face_dimension, other->face_stride, other->face_count, cosines);
+      if (status != BM_OK) return status;
+      for (unsigned b = 0; b < other->face_count; ++b)
+        if (cosines[b] > best) best = cosines[b];
+    }
+    *fused += bm_fusion_face_best_term_(best, (size_t)probe_record->face_count * other->face_count, NULL);
     ++*terms;
   }
   return BM_OK;

@@ -43,7 +43,8 @@ static size_t record_bytes(const bm_gallery_record *record, uint32_t face_dimens
     size_t size = 0;
     if (bm_gallery_record_prepared(record, p, &size)) bytes += BM_MPI_RECORD_ALIGN_ + align_up(size);
   }
-  if (face_dimension) bytes += BM_MPI_RECORD_ALIGN_ + (bm_gallery_record_face(record, NULL) ? align_up(face_dimension * sizeof(float)) : 0);
+  if (face_dimension)
+    bytes += BM_MPI_RECORD_ALIGN_ + bm_gallery_record_face_count(record) * align_up(face_dimension * sizeof(float));
   return bytes;
 }
 
@@ -70,11 +71,14 @@ static void write_record(const bm_gallery_record *record, uint32_t face_dimensio
     at += align_up(size);
   }
   if (face_dimension) {
-    size_t dimension = 0;
-    const float *face = bm_gallery_record_face(record, &dimension);
-    out[at] = face != NULL;
+    /* Every embedding travels: deduplication scores a record on its best one, as the gallery does. */
+    const size_t faces = bm_gallery_record_face_count(record);
+    out[at] = (uint8_t)faces;
     at += BM_MPI_RECORD_ALIGN_;
-    if (face) memcpy(out + at, face, face_dimension * sizeof(float));
+    for (size_t f = 0; f < faces; ++f) {
+      memcpy(out + at, bm_gallery_record_face_at(record, f, NULL), face_dimension * sizeof(float));
+      at += align_up(face_dimension * sizeof(float));
+    }
   }
 }
 
@@ -202,26 +206,27 @@ bm_status bm_mpi_records_parse_(const uint8_t *block, size_t size, uint32_t face
       at += align_up(blob_size);
     }
     if (status != BM_OK || !face_dimension) continue;
-    if (size - at < BM_MPI_RECORD_ALIGN_ || block[at] > 1) {
-      status = CORRUPT(at, "record %zu: face flag", r);
+    if (size - at < BM_MPI_RECORD_ALIGN_ || block[at] > BM_GALLERY_MAX_FACES) {
+      status = CORRUPT(at, "record %zu: face count", r);
       break;
     }
-    const int has_face = block[at];
+    const unsigned face_count = block[at];
     at += BM_MPI_RECORD_ALIGN_;
-    if (!has_face) continue;
+    if (!face_count) continue;
     const size_t face_bytes = align_up((size_t)face_dimension * sizeof(float));
-    if (face_bytes > size - at) {
-      status = CORRUPT(at, "record %zu: face beyond the block", r);
+    if (face_bytes * face_count > size - at) {
+      status = CORRUPT(at, "record %zu: %u faces beyond the block", r, face_count);
       break;
     }
-    const float *face = (const float *)(const void *)(block + at);
-    for (uint32_t d = 0; d < face_dimension; ++d)
-      if (!isfinite(face[d])) {
-        status = CORRUPT(at, "record %zu: face value %u not finite", r, d);
-        break;
-      }
-    v->face = face;
-    at += face_bytes;
+    const float *faces = (const float *)(const void *)(block + at);
+    for (size_t d = 0; d < face_bytes / sizeof(float) * face_count && status == BM_OK; ++d)
+      if (d % (face_bytes / sizeof(float)) < face_dimension && !isfinite(faces[d]))
+        status = CORRUPT(at, "record %zu: face value %zu not finite", r, d);
+    if (status != BM_OK) break;
+    v->faces = faces;
+    v->face_count = face_count;
+    v->face_stride = face_bytes / sizeof(float);
+    at += face_bytes * face_count;
   }
   if (status == BM_OK && at != size) status = CORRUPT(at, "%zu bytes after the last record", size - at);
   if (status == BM_OK && count && views[0].id[0] == '\0') status = CORRUPT(0, "empty id");

@@ -9,8 +9,9 @@
  *   per record, ids ascending (bytewise):
  *     u8 id length, id bytes, u16 finger mask (bit p: position p), pad to 64
  *     per finger (positions ascending): u32 blob size, pad to 64, blob, pad to 64
- *     when the face dimension is non-zero: u8 has face, pad to 64, then
- *       face_dimension floats (when present), pad to 64
+ *     when the face dimension is non-zero: u8 face count (0..BM_GALLERY_MAX_FACES),
+ *       pad to 64, then that many embeddings of face_dimension floats, each
+ *       padded to 64
  * A received block is checked completely before use (bm_mpi_records_parse_). */
 #ifndef BIOMATCH_MPI_RECORDS_H
 #define BIOMATCH_MPI_RECORDS_H
@@ -29,7 +30,9 @@ typedef struct bm_mpi_record_view_ {
   uint16_t finger_mask;
   const uint8_t *blobs[BM_GALLERY_MAX_POSITION + 1];
   uint32_t blob_sizes[BM_GALLERY_MAX_POSITION + 1];
-  const float *face; /* face_dimension floats, or NULL */
+  const float *faces;     /* face_count embeddings, one every face_stride floats; NULL when none */
+  unsigned face_count;
+  size_t face_stride;
 } bm_mpi_record_view_;
 
 /* Packs every live record of `gallery`, ids ascending, into a new 64-byte
