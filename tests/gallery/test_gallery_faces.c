@@ -577,6 +577,48 @@ static void normalised(uint64_t seed, float *out) {
   for (int i = 0; i < D; ++i) out[i] = (float)u[i];
 }
 
+/* Snapshot sections are loaded in parallel, one per shard, so the loader
+ * checks first that no shard is named twice or beyond the shard count, and
+ * that no record lies in another shard's section: each is corruption. */
+START_TEST(test_snapshot_sections_name_their_shards) {
+  const char *expected[3] = {"appears twice", "beyond the gallery's shard count", "belongs to another shard"};
+  for (int kase = 0; kase < 3; ++kase) {
+    char *dir = gt_make_directory();
+    bm_store_options_ store_options = {0};
+    store_options.sync_policy = BM_SYNC_EACH_;
+    bm_store_callbacks_ callbacks = {NULL, NULL, NULL};
+    bm_store_ *store = NULL;
+    OK(bm_store_open_(dir, &store_options, &callbacks, &store));
+    uint8_t config[32], section[1024];
+    v1_config(config);
+    bm_put_u32_(config + 4, 2); /* two shards */
+    OK(bm_store_append_(store, BM_GALLERY_LOG_CONFIG_, config, sizeof config, NULL));
+    float face[D];
+    normalised(70, face);
+    const size_t length = v1_record("old0", face, section + 20);
+    bm_put_u64_(section, 1);
+    bm_put_u64_(section + 8, 2);
+    bm_put_u32_(section + 16, (uint32_t)length);
+    const uint32_t home = (uint32_t)((bm_gallery_id_hash_("old0", 4) >> 32) % 2), base = 0x48530000u;
+    const uint32_t first_tag = kase == 0 ? base + home : kase == 1 ? base + 7 : base + (1 - home);
+    const bm_snapshot_section_ sections[3] = {
+        {0x47464347u, config, sizeof config}, {first_tag, section, 20 + length}, {base + home, section, 20 + length}};
+    OK(bm_store_checkpoint_(store, sections, kase == 0 ? 3 : 2));
+    bm_store_close_(store);
+    bm_gallery_options options;
+    bm_gallery_options_init(&options);
+    options.face_dimension = D;
+    bm_gallery *g = NULL;
+    ck_assert_int_eq(bm_gallery_open(dir, &options, &g), BM_ERR_CORRUPT);
+    ck_assert_msg(strstr(bm_last_error_message(), expected[kase]) != NULL, "case %d: %s", kase,
+                  bm_last_error_message());
+    ck_assert_ptr_null(g);
+    gt_remove_directory(dir);
+    free(dir);
+  }
+}
+END_TEST
+
 START_TEST(test_format_1_record_decoder) {
   float face[D];
   normalised(4, face);
@@ -940,6 +982,7 @@ int main(void) {
   tcase_add_test(tc, test_same_results_any_shards_threads);
   tcase_add_test(tc, test_dedup_uses_the_best_pair_of_faces);
   tcase_add_test(tc, test_small_top_k_is_a_prefix_of_a_large_one);
+  tcase_add_test(tc, test_snapshot_sections_name_their_shards);
   suite_add_tcase(suite, tc);
   return bm_test_run_suite(suite);
 }

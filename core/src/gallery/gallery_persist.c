@@ -2,9 +2,13 @@
  * snapshot sections hold, recovery (snapshot, then log replay applied by
  * key, so a record replayed twice or never acknowledged leaves a
  * consistent state) and checkpoints. Layouts: docs/gallery.md. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "gallery/file_io.h"
@@ -60,6 +64,79 @@ static bm_status apply_config(bm_gallery *g, const uint8_t *data, size_t size, c
   return bm_gallery_init_shards_(g);
 }
 
+/* Loads one shard section (records of shard `shard` only) into its shard. */
+static bm_status load_section(bm_gallery *g, const bm_snapshot_section_ *section, size_t i, uint32_t shard,
+                              unsigned format) {
+  const uint8_t *data = section->data;
+  const uint64_t count = bm_get_u64_(data);
+  size_t at = 8;
+  bm_status status = BM_OK;
+  for (uint64_t r = 0; status == BM_OK && r < count; ++r) {
+    if (section->size - at < 12)
+      return bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: record %llu truncated", i, (unsigned long long)r);
+    const uint64_t sequence = bm_get_u64_(data + at);
+    const uint32_t length = bm_get_u32_(data + at + 8);
+    at += 12;
+    if (length > section->size - at)
+      return bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: record %llu truncated", i, (unsigned long long)r);
+    bm_gallery_record *record = NULL;
+    size_t consumed = 0;
+    status = bm_gallery_record_parse_format_(data + at, length, format, g->log_code_bytes, g->face_dimension,
+                                             "snapshot", &consumed, &record);
+    if (status == BM_OK && consumed != length)
+      status = bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: record %llu has trailing bytes", i,
+                        (unsigned long long)r);
+    /* Sections are loaded in parallel, each into its own shard: a record
+     * filed under another shard would make two loaders write one shard. */
+    if (status == BM_OK && bm_gallery_shard_of_(g, record->id, record->id_length) != shard)
+      status = bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: record %llu ('%s') belongs to another shard", i,
+                        (unsigned long long)r, record->id);
+    if (status == BM_OK) status = bm_gallery_apply_put_(g, record, sequence);
+    bm_gallery_record_free(record);
+    at += length;
+  }
+  return status;
+}
+
+/* Sections are independent (one per shard), so several threads load them:
+ * reopening a large gallery is bound by parsing and copying records, work
+ * that splits evenly over the shards. Plain POSIX threads, created and
+ * joined here, not OpenMP: a process that opened a gallery may fork, and
+ * libgomp's pool does not survive fork (a child using OpenMP after its
+ * parent did can hang). The first failing section in order is reported,
+ * whatever the thread timing. */
+typedef struct section_loader {
+  bm_gallery *g;
+  const bm_snapshot_ *snapshot;
+  const uint32_t *shard_of_section;
+  size_t section_count;
+  unsigned format;
+  bm_status *statuses;
+  char (*messages)[256];
+  atomic_size_t next;
+} section_loader;
+
+static void *load_sections(void *context) {
+  section_loader *loader = context;
+  for (;;) {
+    const size_t i = atomic_fetch_add(&loader->next, 1);
+    if (i >= loader->section_count) return NULL;
+    if (loader->shard_of_section[i] == UINT32_MAX) continue;
+    loader->statuses[i] = load_section(loader->g, bm_snapshot_section_at_(loader->snapshot, i), i,
+                                       loader->shard_of_section[i], loader->format);
+    if (loader->statuses[i] != BM_OK)
+      snprintf(loader->messages[i], sizeof loader->messages[i], "%s", bm_last_error_message());
+  }
+}
+
+/* Threads for loading: the online processors, at most 8 and one per section. */
+static size_t loader_threads(size_t sections) {
+  const long online = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t threads = online > 0 ? (size_t)online : 1;
+  if (threads > 8) threads = 8;
+  return threads < sections ? threads : sections ? sections : 1;
+}
+
 static bm_status on_snapshot(void *context, const bm_snapshot_ *snapshot) {
   bm_gallery *g = context;
   const bm_snapshot_section_ *config = bm_snapshot_find_(snapshot, CONFIG_TAG);
@@ -67,34 +144,42 @@ static bm_status on_snapshot(void *context, const bm_snapshot_ *snapshot) {
                                (unsigned long long)bm_snapshot_sequence_(snapshot));
   unsigned format = BM_GALLERY_RECORD_FORMAT_;
   bm_status status = apply_config(g, config->data, config->size, "snapshot", &format);
-  for (size_t i = 0; status == BM_OK && i < bm_snapshot_section_count_(snapshot); ++i) {
+  if (status != BM_OK) return status;
+  const size_t section_count = bm_snapshot_section_count_(snapshot);
+  uint32_t *shard_of_section = malloc(section_count * sizeof *shard_of_section);
+  uint8_t *seen = calloc(g->shard_count ? g->shard_count : 1, 1);
+  bm_status *statuses = calloc(section_count ? section_count : 1, sizeof *statuses);
+  char(*messages)[256] = calloc(section_count ? section_count : 1, sizeof *messages);
+  if (!shard_of_section || !seen || !statuses || !messages) status = bm_fail_(BM_ERR_OUT_OF_MEMORY, "snapshot load");
+  for (size_t i = 0; status == BM_OK && i < section_count; ++i) {
     const bm_snapshot_section_ *section = bm_snapshot_section_at_(snapshot, i);
+    shard_of_section[i] = UINT32_MAX;
     if (section->tag == CONFIG_TAG) continue;
+    const uint32_t shard = section->tag - SHARD_TAG_BASE;
     if ((section->tag & 0xffff0000u) != SHARD_TAG_BASE || section->size < 8)
-      return bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: unknown tag 0x%08x", i, section->tag);
-    const uint8_t *data = section->data;
-    const uint64_t count = bm_get_u64_(data);
-    size_t at = 8;
-    for (uint64_t r = 0; status == BM_OK && r < count; ++r) {
-      if (section->size - at < 12)
-        return bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: record %llu truncated", i, (unsigned long long)r);
-      const uint64_t sequence = bm_get_u64_(data + at);
-      const uint32_t length = bm_get_u32_(data + at + 8);
-      at += 12;
-      if (length > section->size - at)
-        return bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: record %llu truncated", i, (unsigned long long)r);
-      bm_gallery_record *record = NULL;
-      size_t consumed = 0;
-      status = bm_gallery_record_parse_format_(data + at, length, format, g->log_code_bytes, g->face_dimension,
-                                               "snapshot", &consumed, &record);
-      if (status == BM_OK && consumed != length)
-        status = bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: record %llu has trailing bytes", i,
-                          (unsigned long long)r);
-      if (status == BM_OK) status = bm_gallery_apply_put_(g, record, sequence);
-      bm_gallery_record_free(record);
-      at += length;
-    }
+      status = bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: unknown tag 0x%08x", i, section->tag);
+    else if (shard >= g->shard_count || seen[shard])
+      status = bm_fail_(BM_ERR_CORRUPT, "snapshot section %zu: shard %u %s", i, shard,
+                        shard >= g->shard_count ? "beyond the gallery's shard count" : "appears twice");
+    else
+      seen[shard] = 1, shard_of_section[i] = shard;
   }
+  if (status == BM_OK) {
+    section_loader loader = {g, snapshot, shard_of_section, section_count, format, statuses, messages, 0};
+    pthread_t threads[8];
+    size_t started = 0;
+    const size_t wanted = loader_threads(section_count);
+    /* the calling thread is one of the loaders; a thread that cannot start leaves its share to the others */
+    while (started + 1 < wanted && pthread_create(&threads[started], NULL, load_sections, &loader) == 0) ++started;
+    load_sections(&loader);
+    for (size_t t = 0; t < started; ++t) pthread_join(threads[t], NULL);
+    for (size_t i = 0; i < section_count && status == BM_OK; ++i)
+      if (statuses[i] != BM_OK) status = bm_fail_(statuses[i], "%s", messages[i]);
+  }
+  free(shard_of_section);
+  free(seen);
+  free(statuses);
+  free(messages);
   return status;
 }
 
