@@ -17,6 +17,25 @@
 #include <unistd.h>
 #include "test_support.h"
 
+/* FAISS 1.7.3's read_index leaks the partly read index when a truncated
+ * file makes it throw (its readers use raw new): a defect of FAISS that
+ * the C API layer cannot reach. Under LeakSanitizer those reads are made
+ * with leak detection off, so the test still checks the error path. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BM_TEST_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BM_TEST_LSAN 1
+#endif
+#endif
+#ifdef BM_TEST_LSAN
+#include <sanitizer/lsan_interface.h>
+static int faiss_leaky_result;
+#define FAISS_LEAKY_CALL(call) (__lsan_disable(), faiss_leaky_result = (call), __lsan_enable(), faiss_leaky_result)
+#else
+#define FAISS_LEAKY_CALL(call) (call)
+#endif
+
 enum { DIMENSION = 32, VECTOR_COUNT = 2000, QUERY_COUNT = 20, NEIGHBOURS = 5 };
 
 static float *random_unit_vectors(int count, unsigned seed) {
@@ -166,7 +185,7 @@ START_TEST(test_index_file_round_trip_and_damage) {
   for (int t = 0; t < 2; ++t) {
     ck_assert_int_eq(truncate(path, lengths[t]), 0);
     read_back = (FaissIndex *)0x1;
-    ck_assert_int_ne(faiss_read_index_fname(path, 0, &read_back), 0);
+    ck_assert_int_ne(FAISS_LEAKY_CALL(faiss_read_index_fname(path, 0, &read_back)), 0);
     ck_assert_ptr_null(read_back);
     ck_assert_uint_gt(strlen(faiss_get_last_error()), 0);
   }

@@ -172,6 +172,9 @@ int faiss_ParameterSpace_set_index_parameter(const FaissParameterSpace *space, F
 }
 
 // Index files: lets a long build be kept on disk and searched by later runs.
+// A damaged or truncated file is an error code, but FAISS 1.7.3's reader
+// leaks the part of the index it had read before throwing (its readers use
+// raw new): read only files written by this API.
 int faiss_write_index_fname(const FaissIndex *idx, const char *fname) {
   return guarded([&] {
     require(idx && fname, "faiss_write_index_fname: bad argument");
