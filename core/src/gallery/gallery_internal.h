@@ -94,9 +94,10 @@ typedef struct bm_shard_ {
   uint8_t *blobs;            /* BM_GALLERY_BLOB_ALIGN_-aligned arena of prepared templates */
   size_t blob_bytes, blob_capacity;
   uint8_t *codes;            /* finger_count * code_bytes, 64-byte aligned (when codes are kept) */
-  size_t code_bytes;
+  size_t code_bytes, codes_capacity; /* capacity in bytes (arena.h) */
   /* faces: one row per embedding, a record's rows adjacent, in record order */
   uint8_t *face_rows;        /* face_count * dimension * value size */
+  size_t face_rows_capacity; /* bytes (arena.h) */
   float *face_scales;        /* int8 only */
   size_t face_count, face_capacity, face_dimension;
   size_t dead_faces;         /* face rows of deleted/replaced records not yet compacted */

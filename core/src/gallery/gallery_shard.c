@@ -12,6 +12,7 @@
 #include "biomatch/bm_kernels.h"
 #include "error.h"
 #include "face/face_internal.h"
+#include "gallery/arena.h"
 #include "gallery/gallery_internal.h"
 
 static size_t face_value_bytes(bm_face_storage storage) {
@@ -31,11 +32,11 @@ void bm_shard_free_(bm_shard_ *shard) {
   free(shard->finger_sizes);
   free(shard->finger_records);
   free(shard->finger_positions);
-  free(shard->blobs);
-  free(shard->codes);
-  free(shard->face_rows);
+  bm_arena_free_(shard->blobs, shard->blob_capacity);
+  bm_arena_free_(shard->codes, shard->codes_capacity);
+  bm_arena_free_(shard->face_rows, shard->face_rows_capacity);
   free(shard->face_scales);
-  free(shard->metadata);
+  bm_arena_free_(shard->metadata, shard->metadata_capacity);
   free(shard->table);
   memset(shard, 0, sizeof *shard);
 }
@@ -64,21 +65,6 @@ static int grow(void **array, size_t *capacity, size_t needed, size_t element) {
   void *p = realloc(*array, n * element);
   if (!p) return 0;
   *array = p;
-  *capacity = n;
-  return 1;
-}
-
-/* Grows a 64-byte aligned byte arena (realloc keeps no alignment promise). */
-static int grow_aligned(uint8_t **arena, size_t *capacity, size_t used, size_t needed) {
-  if (needed <= *capacity) return 1;
-  size_t n = *capacity ? *capacity : 65536;
-  while (n < needed) n = grown(n);
-  n = (n + BM_GALLERY_BLOB_ALIGN_ - 1) & ~(size_t)(BM_GALLERY_BLOB_ALIGN_ - 1);
-  void *p = NULL;
-  if (posix_memalign(&p, BM_GALLERY_BLOB_ALIGN_, n) != 0) return 0;
-  if (used) memcpy(p, *arena, used);
-  free(*arena);
-  *arena = p;
   *capacity = n;
   return 1;
 }
@@ -157,8 +143,8 @@ bm_status bm_shard_put_(bm_shard_ *shard, const bm_gallery_record *record, uint6
   /* Reserve everything first so a failed allocation changes nothing. */
   size_t finger_capacity = shard->finger_capacity;
   if (!grow((void **)&shard->records, &shard->record_capacity, shard->record_count + 1, sizeof *shard->records) ||
-      !grow_aligned(&shard->blobs, &shard->blob_capacity, shard->blob_bytes, shard->blob_bytes + blob_total) ||
-      !grow_aligned(&shard->metadata, &shard->metadata_capacity, shard->metadata_bytes,
+      !bm_arena_grow_(&shard->blobs, &shard->blob_capacity, shard->blob_bytes, shard->blob_bytes + blob_total) ||
+      !bm_arena_grow_(&shard->metadata, &shard->metadata_capacity, shard->metadata_bytes,
                     shard->metadata_bytes + record->metadata_size))
     return bm_fail_(BM_ERR_OUT_OF_MEMORY, "shard arrays");
   if (shard->finger_count + fingers > finger_capacity) {
@@ -174,8 +160,8 @@ bm_status bm_shard_put_(bm_shard_ *shard, const bm_gallery_record *record, uint6
     if (d) shard->finger_positions = d;
     int ok = a && b && c && d;
     if (ok && shard->code_bytes) {
-      size_t used = shard->finger_count * shard->code_bytes, cap = finger_capacity * shard->code_bytes;
-      ok = grow_aligned(&shard->codes, &cap, used, n * shard->code_bytes);
+      ok = bm_arena_grow_(&shard->codes, &shard->codes_capacity, shard->finger_count * shard->code_bytes,
+                          n * shard->code_bytes);
     }
     if (!ok) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "shard finger arrays");
     shard->finger_capacity = n;
@@ -183,8 +169,8 @@ bm_status bm_shard_put_(bm_shard_ *shard, const bm_gallery_record *record, uint6
   if (faces && shard->face_count + faces > shard->face_capacity) {
     size_t n = shard->face_capacity ? grown(shard->face_capacity) : 256;
     while (n < shard->face_count + faces) n = grown(n);
-    size_t cap = shard->face_capacity * face_row_bytes;
-    if (!grow_aligned(&shard->face_rows, &cap, shard->face_count * face_row_bytes, n * face_row_bytes))
+    if (!bm_arena_grow_(&shard->face_rows, &shard->face_rows_capacity, shard->face_count * face_row_bytes,
+                        n * face_row_bytes))
       return bm_fail_(BM_ERR_OUT_OF_MEMORY, "face rows");
     void *s = realloc(shard->face_scales, n * sizeof(float));
     if (!s) return bm_fail_(BM_ERR_OUT_OF_MEMORY, "face scales");
@@ -356,8 +342,7 @@ bm_status bm_shard_compact_(bm_shard_ *shard) {
 
 size_t bm_shard_memory_(const bm_shard_ *shard) {
   return shard->record_capacity * sizeof(bm_shard_record_) +
-         shard->finger_capacity * (sizeof(uint64_t) + 2 * sizeof(uint32_t) + 1 + shard->code_bytes) +
-         shard->blob_capacity + shard->metadata_capacity +
-         shard->face_capacity * (shard->face_dimension * face_value_bytes(shard->face_storage) + sizeof(float)) +
-         shard->table_capacity * sizeof(int64_t);
+         shard->finger_capacity * (sizeof(uint64_t) + 2 * sizeof(uint32_t) + 1) + shard->codes_capacity +
+         shard->blob_capacity + shard->metadata_capacity + shard->face_rows_capacity +
+         shard->face_capacity * sizeof(float) + shard->table_capacity * sizeof(int64_t);
 }
