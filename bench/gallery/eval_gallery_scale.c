@@ -5,6 +5,7 @@
  *   bm_eval_gallery_scale DATA_DIR DIRECTORY [--records N] [--distinct D]
  *       [--shards S] [--threads T] [--exhaustive-probes P]
  *       [--penetrations 0.01,0.02,0.05,0.1,0.2] [--all-probes-up-to 0.05]
+ *       [--enrol N] [--existing]
  *
  * DATA_DIR holds fvc2002_db1_b and fvc2002_db2_b; DIRECTORY receives the
  * gallery (log, snapshot), removed first. Preparing a template costs
@@ -22,7 +23,11 @@
  *     one-finger probe at position 1; the first P (spread over both sets)
  *     are searched exhaustively and at each penetration, all 140 at the
  *     penetrations up to --all-probes-up-to (CPU time): rank-1
- *     hit rate, latency p50/p95/p99 (wall) and CPU seconds per search.
+ *     hit rate, latency p50/p95/p99 (wall) and CPU seconds per search;
+ *  5. enrolment into the full gallery: N (default 300) records with an
+ *     fdatasync each, then 64 N with one sync per 64 (group commit).
+ * With --existing, DIRECTORY is an earlier run's gallery, reopened as it
+ * is for steps 3 (load time) and 5 only.
  */
 #include <math.h>
 #include <omp.h>
@@ -92,10 +97,64 @@ static void run_searches(bm_gallery *g, probe_case *probes, size_t count, double
   free(latencies);
 }
 
+/* Opens the gallery in `directory` and reports how long loading took. */
+static bm_gallery *timed_reopen(const char *directory) {
+  bm_gallery *g = NULL;
+  const double w0 = eval_wall_seconds(), c0 = eval_cpu_seconds();
+  must(bm_gallery_open(directory, NULL, &g), "reopen");
+  const double load_wall = eval_wall_seconds() - w0, load_cpu = eval_cpu_seconds() - c0;
+  bm_gallery_stats stats;
+  must(bm_gallery_get_stats(g, &stats), "stats");
+  char command[4200];
+  snprintf(command, sizeof command, "du -sb '%s'", directory);
+  printf("reopen (snapshot load by mmap with CRC check, records rebuilt into shards): %.1f s wall, %.1f s CPU for %llu "
+         "records; directory size: ",
+         load_wall, load_cpu, (unsigned long long)stats.records);
+  fflush(stdout);
+  if (system(command) != 0) printf("?\n");
+  return g;
+}
+
+/* Enrolment into the full gallery (the registry's steady state): `count`
+ * records acknowledged one by one with an fdatasync each (DURABLE), then
+ * 64 times as many with one sync per 64 (group commit). */
+static void measure_enrolment(const char *directory, unsigned shards, const prepared_template *pool, size_t distinct,
+                              size_t count) {
+  static const char *names[2] = {"fdatasync per record", "group commit, one sync per 64"};
+  for (int group = 0; group < 2; ++group) {
+    bm_gallery_options options;
+    bm_gallery_options_init(&options);
+    options.shard_count = shards;
+    options.sync = group ? BM_GALLERY_SYNC_DEFERRED : BM_GALLERY_SYNC_DURABLE;
+    bm_gallery *g = NULL;
+    must(bm_gallery_open(directory, &options, &g), "open for enrolment");
+    const size_t n = group ? 64 * count : count;
+    const double w0 = eval_wall_seconds(), c0 = eval_cpu_seconds();
+    for (size_t i = 0; i < n; ++i) {
+      char id[48];
+      snprintf(id, sizeof id, "enrol-%d-%08zu", group, i);
+      bm_gallery_record *r = NULL;
+      must(bm_gallery_record_create(id, &r), "record");
+      const prepared_template *t = &pool[i % distinct];
+      must(bm_gallery_record_set_prepared_(r, 1, t->blob, t->size, t->code), "set prepared");
+      must(bm_gallery_enroll(g, r, BM_GALLERY_INSERT, NULL), "enrol");
+      bm_gallery_record_free(r);
+      if (group && (i + 1) % 64 == 0) must(bm_gallery_sync(g), "sync");
+    }
+    must(bm_gallery_sync(g), "sync");
+    const double wall = eval_wall_seconds() - w0;
+    printf("enrolment into the %llu-record gallery, %s: %zu records in %.2f s wall (%.0f records/s), %.2f s CPU\n",
+           (unsigned long long)bm_gallery_count(g) - n, names[group], n, wall, (double)n / wall,
+           eval_cpu_seconds() - c0);
+    bm_gallery_close(g);
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: %s DATA_DIR DIRECTORY [--records N] [--distinct D] [--shards S] [--threads T] "
-                    "[--exhaustive-probes P] [--penetrations a,b,...] [--all-probes-up-to p]\n", argv[0]);
+                    "[--exhaustive-probes P] [--penetrations a,b,...] [--all-probes-up-to p] [--enrol N] [--existing]\n",
+            argv[0]);
     return 2;
   }
   const char *data = argv[1], *directory = argv[2];
@@ -103,8 +162,19 @@ int main(int argc, char **argv) {
   unsigned shards = 16, threads = 2;
   const char *penetrations = "0.01,0.02,0.05,0.1,0.2";
   double all_probes_up_to = 0.05; /* every probe only at penetrations up to this (CPU time) */
+  size_t enrol_count = 300; /* durable enrolments measured at the end (64 x as many with group commit) */
+  int existing = 0;         /* reopen DIRECTORY as it is and measure only reopen and enrolment */
   setvbuf(stdout, NULL, _IOLBF, 0);
-  for (int i = 3; i + 1 < argc; i += 2) {
+  for (int i = 3; i < argc; i += 2) {
+    if (!strcmp(argv[i], "--existing")) {
+      existing = 1;
+      --i;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      fprintf(stderr, "option %s needs a value\n", argv[i]);
+      return 2;
+    }
     if (!strcmp(argv[i], "--records")) records = strtoull(argv[i + 1], NULL, 10);
     else if (!strcmp(argv[i], "--distinct")) distinct = strtoull(argv[i + 1], NULL, 10);
     else if (!strcmp(argv[i], "--shards")) shards = (unsigned)strtoul(argv[i + 1], NULL, 10);
@@ -112,12 +182,14 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--exhaustive-probes")) exhaustive_probes = strtoull(argv[i + 1], NULL, 10);
     else if (!strcmp(argv[i], "--penetrations")) penetrations = argv[i + 1];
     else if (!strcmp(argv[i], "--all-probes-up-to")) all_probes_up_to = strtod(argv[i + 1], NULL);
+    else if (!strcmp(argv[i], "--enrol")) enrol_count = strtoull(argv[i + 1], NULL, 10);
     else {
       fprintf(stderr, "unknown option %s\n", argv[i]);
       return 2;
     }
   }
   if (distinct > records) distinct = records;
+  if (existing && distinct > 4096) distinct = 4096; /* templates for the enrolment measure only */
   printf("SYNTHETIC gallery: %zu one-finger records from %zu distinct synthetic templates, + 20 planted FVC2002 "
          "fingers; %u shards, %u threads, ISA %s\n",
          records, distinct, shards, threads, bm_isa_name(bm_active_isa()));
@@ -161,6 +233,14 @@ int main(int argc, char **argv) {
          "%zu draws refused and drawn again\n",
          distinct, eval_wall_seconds() - w0, eval_cpu_seconds() - c0, 1e3 * (eval_cpu_seconds() - c0) / (double)distinct,
          (double)blob_total / (double)distinct, redrawn);
+
+  if (existing) {
+    bm_gallery_close(timed_reopen(directory));
+    measure_enrolment(directory, shards, pool, distinct, enrol_count);
+    for (size_t i = 0; i < distinct; ++i) free(pool[i].blob), free(pool[i].code);
+    free(pool);
+    return 0;
+  }
 
   /* 2. enrol into a persistent gallery */
   char command[4200];
@@ -239,17 +319,7 @@ int main(int argc, char **argv) {
   must(bm_gallery_checkpoint(g), "checkpoint");
   printf("checkpoint (snapshot of the whole gallery): %.1f s\n", eval_wall_seconds() - w0);
   bm_gallery_close(g);
-  w0 = eval_wall_seconds();
-  c0 = eval_cpu_seconds();
-  must(bm_gallery_open(directory, NULL, &g), "reopen");
-  const double load_wall = eval_wall_seconds() - w0, load_cpu = eval_cpu_seconds() - c0;
-  must(bm_gallery_get_stats(g, &stats), "stats");
-  snprintf(command, sizeof command, "du -sb '%s'", directory);
-  printf("reopen (snapshot load by mmap with CRC check, records rebuilt into shards): %.1f s wall, %.1f s CPU for %llu "
-         "records; directory size: ",
-         load_wall, load_cpu, (unsigned long long)stats.records);
-  fflush(stdout);
-  if (system(command) != 0) printf("?\n");
+  g = timed_reopen(directory);
 
   /* 4. searches */
   if (exhaustive_probes > probe_count) exhaustive_probes = probe_count;
@@ -265,6 +335,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < probe_count; ++i) bm_gallery_probe_free(probes[i].probe);
   free(probes);
   bm_gallery_close(g);
+  if (enrol_count) measure_enrolment(directory, shards, pool, distinct, enrol_count);
   for (size_t i = 0; i < distinct; ++i) {
     free(pool[i].blob);
     free(pool[i].code);
