@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "bench_shim.h"
+#include "eval_clock.h" /* whole-process CPU time: Google Benchmark counts only its own thread */
 #include "biomatch/biomatch.h"
 #include "biomatch/bm_gallery.h"
 #include "gallery/gallery_internal.h"
@@ -52,20 +53,6 @@ static char snapshot_directory[4200];
 static void fail(const char *what) {
   fprintf(stderr, "bench_gallery: %s: %s\n", what, bm_last_error_message());
   exit(1);
-}
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-/* CPU time of the whole process: Google Benchmark's cpu_time counts only
- * the benchmark's thread, not the OpenMP workers of a search. */
-static double process_cpu(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
 static void remove_directory(const char *path) {
@@ -170,23 +157,23 @@ static void identify_case_run(bm_bench_state *state, void *context) {
   double *latencies = malloc(capacity * sizeof *latencies);
   int64_t iteration = 0;
   uint64_t comparisons = 0;
-  const double cpu0 = process_cpu();
+  const double cpu0 = eval_cpu_seconds();
   while (bm_bench_keep_running(state)) {
     bm_gallery_search_params params;
     bm_gallery_search_params_init(&params);
     params.penetration = c->penetration;
     params.threads = 2;
     bm_gallery_result *result = NULL;
-    const double t0 = now();
+    const double t0 = eval_wall_seconds();
     if (bm_gallery_identify(search_gallery, probes[iteration % PROBES], &params, &result) != BM_OK) fail("identify");
-    const double t = now() - t0;
+    const double t = eval_wall_seconds() - t0;
     comparisons += bm_gallery_result_comparisons(result);
     bm_gallery_result_free(result);
     if (count == capacity) latencies = realloc(latencies, (capacity *= 2) * sizeof *latencies);
     latencies[count++] = t;
     ++iteration;
   }
-  bm_bench_set_counter(state, "process_cpu_ms_per_search", 1e3 * (process_cpu() - cpu0) / (double)iteration, 0);
+  bm_bench_set_counter(state, "process_cpu_ms_per_search", 1e3 * (eval_cpu_seconds() - cpu0) / (double)iteration, 0);
   qsort(latencies, count, sizeof *latencies, compare_double);
   bm_bench_set_counter(state, "p50_ms", 1e3 * latencies[(count - 1) / 2], 0);
   bm_bench_set_counter(state, "p95_ms", 1e3 * latencies[(size_t)ceil(0.95 * (double)count) - 1], 0);
@@ -217,7 +204,7 @@ static void raw_match_many_case(bm_bench_state *state, void *context) {
 static void dedup_case(bm_bench_state *state, void *context) {
   (void)context;
   uint64_t pairs = 0;
-  const double cpu0 = process_cpu();
+  const double cpu0 = eval_cpu_seconds();
   while (bm_bench_keep_running(state)) {
     bm_gallery_dedup_result *result = NULL;
     if (bm_gallery_dedup(dedup_gallery, NULL, 0, 1e-6, 2, NULL, NULL, &result) != BM_OK) fail("dedup");
@@ -225,7 +212,7 @@ static void dedup_case(bm_bench_state *state, void *context) {
     bm_gallery_dedup_free(result);
   }
   bm_bench_set_items_processed(state, (int64_t)pairs);
-  bm_bench_set_counter(state, "pairs_per_process_cpu_second", (double)pairs / (process_cpu() - cpu0), 0);
+  bm_bench_set_counter(state, "pairs_per_process_cpu_second", (double)pairs / (eval_cpu_seconds() - cpu0), 0);
 }
 
 static void raw_match_one_case(bm_bench_state *state, void *context) {

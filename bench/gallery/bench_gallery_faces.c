@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "bench_shim.h"
+#include "eval_clock.h" /* whole-process CPU time: Google Benchmark counts only its own thread */
 #include "biomatch/biomatch.h"
 #include "biomatch/bm_gallery.h"
 
@@ -48,20 +49,6 @@ static float *scores;
 static void fail(const char *what) {
   fprintf(stderr, "bench_gallery_faces: %s: %s\n", what, bm_last_error_message());
   exit(1);
-}
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-/* CPU time of the whole process (Google Benchmark's cpu_time counts only
- * the benchmark's thread, not OpenMP workers). */
-static double process_cpu(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
 /* Deterministic uniform values in [-1, 1): embedding k of record r. */
@@ -107,21 +94,21 @@ static void identify_run(bm_bench_state *state, void *context) {
   size_t capacity = 1024, count = 0;
   double *latencies = malloc(capacity * sizeof *latencies);
   int64_t iteration = 0;
-  const double cpu0 = process_cpu();
+  const double cpu0 = eval_cpu_seconds();
   while (bm_bench_keep_running(state)) {
     bm_gallery_search_params params;
     bm_gallery_search_params_init(&params);
     params.threads = 1;
     bm_gallery_result *result = NULL;
-    const double t0 = now();
+    const double t0 = eval_wall_seconds();
     if (bm_gallery_identify(gallery, probes[iteration % PROBES], &params, &result) != BM_OK) fail("identify");
-    const double t = now() - t0;
+    const double t = eval_wall_seconds() - t0;
     bm_gallery_result_free(result);
     if (count == capacity) latencies = realloc(latencies, (capacity *= 2) * sizeof *latencies);
     latencies[count++] = t;
     ++iteration;
   }
-  bm_bench_set_counter(state, "process_cpu_ms_per_search", 1e3 * (process_cpu() - cpu0) / (double)iteration, 0);
+  bm_bench_set_counter(state, "process_cpu_ms_per_search", 1e3 * (eval_cpu_seconds() - cpu0) / (double)iteration, 0);
   qsort(latencies, count, sizeof *latencies, compare_double);
   bm_bench_set_counter(state, "p50_ms", 1e3 * latencies[(count - 1) / 2], 0);
   bm_bench_set_counter(state, "p95_ms", 1e3 * latencies[(size_t)ceil(0.95 * (double)count) - 1], 0);
@@ -141,7 +128,7 @@ static void raw_run(bm_bench_state *state, void *context) {
   const raw_case *c = context;
   int64_t iteration = 0;
   int32_t *dots = c->set->storage == BM_FACE_INT8 ? malloc(c->rows * sizeof *dots) : NULL;
-  const double cpu0 = process_cpu();
+  const double cpu0 = eval_cpu_seconds();
   while (bm_bench_keep_running(state)) {
     const int p = (int)(iteration % PROBES);
     bm_status status;
@@ -154,7 +141,7 @@ static void raw_run(bm_bench_state *state, void *context) {
     if (status != BM_OK) fail("scan");
     ++iteration;
   }
-  bm_bench_set_counter(state, "process_cpu_ms_per_search", 1e3 * (process_cpu() - cpu0) / (double)iteration, 0);
+  bm_bench_set_counter(state, "process_cpu_ms_per_search", 1e3 * (eval_cpu_seconds() - cpu0) / (double)iteration, 0);
   bm_bench_set_counter(state, "rows", (double)c->rows, 0);
   bm_bench_set_bytes_processed(state, iteration * (int64_t)(c->rows * dimension * (c->set->storage == BM_FACE_F32 ? 4 : 1)));
   free(dots);

@@ -97,6 +97,15 @@ static void run_searches(bm_gallery *g, probe_case *probes, size_t count, double
   free(latencies);
 }
 
+/* Enrols a one-finger record (position 1) of an already prepared template. */
+static void enrol_prepared(bm_gallery *g, const char *id, const prepared_template *t) {
+  bm_gallery_record *r = NULL;
+  must(bm_gallery_record_create(id, &r), "record");
+  must(bm_gallery_record_set_prepared_(r, 1, t->blob, t->size, t->code), "set prepared");
+  must(bm_gallery_enroll(g, r, BM_GALLERY_INSERT, NULL), "enrol");
+  bm_gallery_record_free(r);
+}
+
 /* Opens the gallery in `directory` and reports how long loading took. */
 static bm_gallery *timed_reopen(const char *directory) {
   bm_gallery *g = NULL;
@@ -133,12 +142,7 @@ static void measure_enrolment(const char *directory, unsigned shards, const prep
     for (size_t i = 0; i < n; ++i) {
       char id[48];
       snprintf(id, sizeof id, "enrol-%d-%08zu", group, i);
-      bm_gallery_record *r = NULL;
-      must(bm_gallery_record_create(id, &r), "record");
-      const prepared_template *t = &pool[i % distinct];
-      must(bm_gallery_record_set_prepared_(r, 1, t->blob, t->size, t->code), "set prepared");
-      must(bm_gallery_enroll(g, r, BM_GALLERY_INSERT, NULL), "enrol");
-      bm_gallery_record_free(r);
+      enrol_prepared(g, id, &pool[i % distinct]);
       if (group && (i + 1) % 64 == 0) must(bm_gallery_sync(g), "sync");
     }
     must(bm_gallery_sync(g), "sync");
@@ -257,12 +261,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < records; ++i) {
     char id[32];
     snprintf(id, sizeof id, "syn-%08zu", i);
-    bm_gallery_record *r = NULL;
-    must(bm_gallery_record_create(id, &r), "record");
-    const prepared_template *t = &pool[i % distinct];
-    must(bm_gallery_record_set_prepared_(r, 1, t->blob, t->size, t->code), "set prepared");
-    must(bm_gallery_enroll(g, r, BM_GALLERY_INSERT, NULL), "enrol");
-    bm_gallery_record_free(r);
+    enrol_prepared(g, id, &pool[i % distinct]);
     if ((i + 1) % 4096 == 0) must(bm_gallery_sync(g), "sync");
   }
   must(bm_gallery_sync(g), "sync");
