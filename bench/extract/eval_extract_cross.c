@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error_rates.h"
 #include "biomatch/biomatch.h"
 #include "biomatch/bm_match.h"
 
@@ -93,21 +94,10 @@ static int compare_float(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* EER by a sweep over every score (as bm_eval_extract_fvc). */
+/* EER of one system's scores (tools/evaluation, as every evaluation program). */
 static double equal_error_rate(const float *genuine, size_t gn, const float *impostor, size_t in) {
-  double best = 1.0, best_gap = 2.0;
-  for (size_t k = 0; k < gn + in; ++k) {
-    const float t = k < gn ? genuine[k] : impostor[k - gn];
-    size_t fm = 0, fnm = 0;
-    for (size_t i = 0; i < in; ++i) fm += impostor[i] >= t;
-    for (size_t i = 0; i < gn; ++i) fnm += genuine[i] < t;
-    const double fmr = (double)fm / in, fnmr = (double)fnm / gn;
-    if (fabs(fmr - fnmr) < best_gap) {
-      best_gap = fabs(fmr - fnmr);
-      best = 0.5 * (fmr + fnmr);
-    }
-  }
-  return best;
+  error_rates rates;
+  return compute_error_rates(genuine, gn, impostor, in, &rates) ? rates.eer : NAN;
 }
 
 typedef struct genuine_pair {

@@ -33,6 +33,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "error_rates.h"
 #include "biomatch/biomatch.h"
 #include "biomatch/bm_match.h"
 
@@ -51,32 +52,6 @@ static double now_seconds(void) {
 
 /* Fraction of genuine scores below the smallest threshold whose impostor
  * pass rate is <= fmr (scores >= threshold match). */
-static double fnmr_at_fmr(const float *genuine, size_t gn, const float *impostor, size_t in, double fmr) {
-  /* impostor sorted ascending: allowed = floor(fmr * in) impostors may pass. */
-  const size_t allowed = (size_t)floor(fmr * in + 1e-9);
-  const float threshold = allowed >= in ? -INFINITY : nextafterf(impostor[in - 1 - allowed], INFINITY);
-  size_t rejected = 0;
-  for (size_t i = 0; i < gn; ++i) rejected += genuine[i] < threshold;
-  return (double)rejected / gn;
-}
-
-static double equal_error_rate(const float *genuine, size_t gn, const float *impostor, size_t in) {
-  /* Sweep thresholds over all scores; EER where FMR and FNMR cross (mean of the two at the crossing). */
-  double best = 1.0, best_gap = 2.0;
-  for (size_t k = 0; k < gn + in; ++k) {
-    const float t = k < gn ? genuine[k] : impostor[k - gn];
-    size_t fm = 0, fnm = 0;
-    for (size_t i = 0; i < in; ++i) fm += impostor[i] >= t;
-    for (size_t i = 0; i < gn; ++i) fnm += genuine[i] < t;
-    const double fmr = (double)fm / in, fnmr = (double)fnm / gn;
-    if (fabs(fmr - fnmr) < best_gap) {
-      best_gap = fabs(fmr - fnmr);
-      best = 0.5 * (fmr + fnmr);
-    }
-  }
-  return best;
-}
-
 typedef struct scored_pair {
   float score;
   int a, b;
@@ -173,10 +148,15 @@ static int evaluate(const char *folder, int details, double scale, figures *out)
     }
   qsort(genuine, gn, sizeof *genuine, compare_float);
   qsort(impostor, in, sizeof *impostor, compare_float);
-  const figures result = {100 * equal_error_rate(genuine, gn, impostor, in),
-                          100 * fnmr_at_fmr(genuine, gn, impostor, in, 0.01),
-                          100 * fnmr_at_fmr(genuine, gn, impostor, in, 0.001),
-                          100 * fnmr_at_fmr(genuine, gn, impostor, in, 0.0),
+  error_rates rates;
+  if (!compute_error_rates(genuine, gn, impostor, in, &rates)) {
+    fprintf(stderr, "%s: no scores\n", folder);
+    return 1;
+  }
+  const figures result = {100 * rates.eer,
+                          100 * rates.fnmr_at_fmr_1e2,
+                          100 * rates.fnmr_at_fmr_1e3,
+                          100 * rates.fnmr_at_zero_fmr,
                           weakest_genuine_log_fmr(genuine, gn, impostor, in),
                           (double)minutiae / IMAGES,
                           1e3 * extract_seconds / IMAGES};
