@@ -3,12 +3,56 @@
 
 #include <omp.h>
 
-/* Four independent sums so the loop is bound by memory, not by one addition chain. */
-static uint64_t read_words(const uint64_t *words, size_t count) {
+/* The reference is the fastest plain read this machine does: the widest
+ * vector loads it has (a scalar loop issues eight times the load
+ * instructions and, measured here, reads a quarter slower than AVX-512),
+ * four independent sums so the loop is bound by memory, not by one
+ * addition chain. A kernel's share of it is then a share of what the
+ * memory can deliver to one core, not of what a weak loop fetches. */
+static uint64_t read_words_portable(const uint64_t *words, size_t count) {
   uint64_t sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;
   for (size_t i = 0; i + 4 <= count; i += 4) sum0 += words[i], sum1 += words[i + 1], sum2 += words[i + 2], sum3 += words[i + 3];
   return sum0 + sum1 + sum2 + sum3;
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#  include <immintrin.h>
+
+__attribute__((target("avx2"))) static uint64_t read_words_avx2(const uint64_t *words, size_t count) {
+  __m256i sum0 = _mm256_setzero_si256(), sum1 = sum0, sum2 = sum0, sum3 = sum0;
+  size_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    sum0 = _mm256_add_epi64(sum0, _mm256_loadu_si256((const __m256i *)(const void *)(words + i)));
+    sum1 = _mm256_add_epi64(sum1, _mm256_loadu_si256((const __m256i *)(const void *)(words + i + 4)));
+    sum2 = _mm256_add_epi64(sum2, _mm256_loadu_si256((const __m256i *)(const void *)(words + i + 8)));
+    sum3 = _mm256_add_epi64(sum3, _mm256_loadu_si256((const __m256i *)(const void *)(words + i + 12)));
+  }
+  uint64_t lanes[4];
+  _mm256_storeu_si256((__m256i *)(void *)lanes, _mm256_add_epi64(_mm256_add_epi64(sum0, sum1), _mm256_add_epi64(sum2, sum3)));
+  return lanes[0] + lanes[1] + lanes[2] + lanes[3] + read_words_portable(words + i, count - i);
+}
+
+__attribute__((target("avx512f"))) static uint64_t read_words_avx512(const uint64_t *words, size_t count) {
+  __m512i sum0 = _mm512_setzero_si512(), sum1 = sum0, sum2 = sum0, sum3 = sum0;
+  size_t i = 0;
+  for (; i + 32 <= count; i += 32) {
+    sum0 = _mm512_add_epi64(sum0, _mm512_loadu_si512(words + i));
+    sum1 = _mm512_add_epi64(sum1, _mm512_loadu_si512(words + i + 8));
+    sum2 = _mm512_add_epi64(sum2, _mm512_loadu_si512(words + i + 16));
+    sum3 = _mm512_add_epi64(sum3, _mm512_loadu_si512(words + i + 24));
+  }
+  return (uint64_t)_mm512_reduce_add_epi64(_mm512_add_epi64(_mm512_add_epi64(sum0, sum1), _mm512_add_epi64(sum2, sum3))) +
+         read_words_portable(words + i, count - i);
+}
+
+static uint64_t read_words(const uint64_t *words, size_t count) {
+  if (__builtin_cpu_supports("avx512f")) return read_words_avx512(words, count);
+  if (__builtin_cpu_supports("avx2")) return read_words_avx2(words, count);
+  return read_words_portable(words, count);
+}
+#else
+static uint64_t read_words(const uint64_t *words, size_t count) { return read_words_portable(words, count); }
+#endif
 
 static volatile uint64_t sink;
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bench_bandwidth.h"
 #include "bench_shim.h"
 #include "biomatch/bm_face.h"
 
@@ -76,15 +77,10 @@ static void prepare(void) {
   for (size_t i = 0; i < bandwidth_words; ++i) bandwidth_buffer[i] = i;
 }
 
+/* The same-run reference shared by every benchmark (bench/bench_bandwidth.c), one thread. */
 static void bench_read_bandwidth(bm_bench_state *state, void *context) {
   (void)context;
-  while (bm_bench_keep_running(state)) {
-    uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (size_t i = 0; i < bandwidth_words; i += 4)
-      s0 += bandwidth_buffer[i], s1 += bandwidth_buffer[i + 1], s2 += bandwidth_buffer[i + 2], s3 += bandwidth_buffer[i + 3];
-    sink = s0 + s1 + s2 + s3;
-  }
-  bm_bench_set_bytes_processed(state, bm_bench_iterations(state) * (int64_t)(bandwidth_words * sizeof(uint64_t)));
+  bm_bench_measure_read_bandwidth(state, bandwidth_buffer, bandwidth_words, 1);
 }
 
 static void bench_exact_single(bm_bench_state *state, void *context) {
