@@ -2,6 +2,11 @@
 #include "bench_bandwidth.h"
 
 #include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#if defined(__linux__)
+#  include <sys/mman.h>
+#endif
 
 /* The reference is the fastest plain read this machine does: the widest
  * vector loads it has (a scalar loop issues eight times the load
@@ -68,4 +73,18 @@ void bm_bench_measure_read_bandwidth(bm_bench_state *state, const uint64_t *word
     sink = total;
   }
   bm_bench_set_bytes_processed(state, bm_bench_iterations(state) * (int64_t)(count * sizeof(uint64_t)));
+}
+
+void *bm_bench_allocate_pages(size_t bytes) {
+  const size_t huge = (size_t)2 << 20;
+  const size_t rounded = (bytes + huge - 1) / huge * huge;
+  void *memory = aligned_alloc(huge, rounded ? rounded : huge);
+  if (!memory) {
+    fprintf(stderr, "benchmark: cannot allocate %zu bytes\n", bytes);
+    exit(1);
+  }
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  (void)madvise(memory, rounded, MADV_HUGEPAGE); /* advice: without it the buffer still works */
+#endif
+  return memory;
 }

@@ -42,14 +42,8 @@ static struct {
   size_t bandwidth_words;
 } data;
 
-static void *allocate(size_t bytes) {
-  void *memory = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
-  if (!memory) {
-    fprintf(stderr, "bench_kernels: cannot allocate %zu bytes\n", bytes);
-    exit(1);
-  }
-  return memory;
-}
+/* Every buffer with the reference's page policy (bench_bandwidth.h). */
+static void *allocate(size_t bytes) { return bm_bench_allocate_pages(bytes); }
 
 static uint64_t random_state = 0x12345678ULL;
 static uint64_t next_random(void) {

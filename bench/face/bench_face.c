@@ -72,7 +72,7 @@ static void prepare(void) {
   check(faiss_Index_add(faiss_sq8, (idx_t)vector_count, vectors) != 0, "faiss sq8 add");
   free(vectors); /* every index holds its own copy */
   bandwidth_words = ((size_t)1 << 30) / sizeof(uint64_t);
-  bandwidth_buffer = malloc(bandwidth_words * sizeof *bandwidth_buffer);
+  bandwidth_buffer = bm_bench_allocate_pages(bandwidth_words * sizeof *bandwidth_buffer);
   check(!bandwidth_buffer, "allocation");
   for (size_t i = 0; i < bandwidth_words; ++i) bandwidth_buffer[i] = i;
 }

@@ -11,9 +11,11 @@ struct bm_face_index_s {
   unsigned flags;
   size_t count, capacity; /* embeddings held / allocated */
   uint64_t *ids;          /* external id per row */
-  void *rows;             /* count x dimension values of the storage type, contiguous */
+  void *rows;             /* count x dimension values of the storage type, contiguous (an arena: util/arena.h) */
+  size_t rows_bytes;      /* the rows arena's capacity */
   float *scales;          /* BM_FACE_INT8: per-row dequantisation scale */
-  float *floats;          /* normalised float copy: the rows themselves for F32, else only with KEEP_F32 */
+  float *floats;          /* normalised float copy: the rows themselves for F32, else only with KEEP_F32 (an arena) */
+  size_t floats_bytes;    /* a separate floats arena's capacity */
   void *approximate;      /* FaissIndex*, or NULL */
 };
 

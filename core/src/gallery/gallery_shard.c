@@ -12,7 +12,7 @@
 #include "biomatch/bm_kernels.h"
 #include "error.h"
 #include "face/face_internal.h"
-#include "gallery/arena.h"
+#include "util/arena.h"
 #include "gallery/gallery_internal.h"
 
 static size_t face_value_bytes(bm_face_storage storage) {

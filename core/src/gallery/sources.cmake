@@ -9,7 +9,6 @@ set(BM_GALLERY_SOURCES
   core/src/gallery/store.c
   core/src/gallery/gallery.c
   core/src/gallery/gallery_record.c
-  core/src/gallery/arena.c
   core/src/gallery/gallery_shard.c
   core/src/gallery/gallery_fusion.c
   core/src/gallery/gallery_cascade.c

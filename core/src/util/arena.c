@@ -2,7 +2,7 @@
 #ifndef _GNU_SOURCE
 #  define _GNU_SOURCE /* mremap */
 #endif
-#include "gallery/arena.h"
+#include "util/arena.h"
 
 #include <stdlib.h>
 #include <string.h>
