@@ -346,7 +346,9 @@ typedef struct bm_gallery_dedup_s bm_gallery_dedup_result;
 
 /**
  * Progress callback: `done` of `total` record pairs compared so far. Called
- * from the calling thread; a non-zero return cancels (BM_ERR_CANCELLED).
+ * from the calling thread, and always once more when every pair is done; a
+ * non-zero return cancels (BM_ERR_CANCELLED, no result), on that last call
+ * too.
  */
 typedef int (*bm_gallery_progress_fn)(void *context, uint64_t done, uint64_t total);
 

@@ -221,7 +221,12 @@ bm_status bm_gallery_dedup(bm_gallery *gallery, const char *const *batch_ids, si
   else if (status == BM_OK && atomic_load(&cancelled) == 2)
     status = bm_fail_(BM_ERR_CANCELLED, "deduplication cancelled after %llu of %llu pairs",
                       (unsigned long long)atomic_load(&done), (unsigned long long)total);
-  if (status == BM_OK && progress) (void)progress(context, atomic_load(&done), total);
+  /* The final report. Its answer counts too: on a busy machine the other
+   * threads may have done every pair before the calling thread reported
+   * once, and a caller that asks to cancel must get BM_ERR_CANCELLED. */
+  if (status == BM_OK && progress && progress(context, atomic_load(&done), total))
+    status = bm_fail_(BM_ERR_CANCELLED, "deduplication cancelled after all %llu pairs",
+                      (unsigned long long)total);
 
   /* gather, order, cluster */
   size_t pair_total = 0;
