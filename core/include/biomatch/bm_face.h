@@ -100,8 +100,10 @@ BM_API BM_NODISCARD bm_status bm_face_index_search_batch(const bm_face_index *in
  * Builds an approximate index over the stored embeddings through FAISS's
  * index factory (e.g. "HNSW32", "IVF1024,Flat", "IVF1024,PQ64"), trained
  * on the stored embeddings when the type needs training. `parameters` is
- * NULL or a FAISS ParameterSpace string such as "efSearch=64" or
- * "nprobe=16". Needs BM_FACE_KEEP_F32 or F32 storage. Embeddings added
+ * NULL or a FAISS ParameterSpace string such as "efSearch=64",
+ * "nprobe=16" or "efConstruction=80", applied before the index is trained
+ * and filled (so build-time parameters take effect). Needs
+ * BM_FACE_KEEP_F32 or F32 storage. Embeddings added
  * later are not in it until it is built again.
  */
 BM_API BM_NODISCARD bm_status bm_face_index_build_approximate(bm_face_index *index, const char *factory,

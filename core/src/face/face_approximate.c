@@ -62,11 +62,12 @@ bm_status bm_face_index_build_approximate(bm_face_index *index, const char *fact
   if (faiss_index_factory(&faiss_index, (int)index->dimension, factory, METRIC_INNER_PRODUCT))
     return faiss_failure(factory);
   const idx_t count = (idx_t)index->count;
-  bm_status status = BM_OK;
-  if (!faiss_Index_is_trained(faiss_index) && faiss_Index_train(faiss_index, count, index->floats))
+  /* Parameters first: build-time ones (efConstruction) act only on what is
+   * added after them, and search-time ones (efSearch, nprobe) persist. */
+  bm_status status = apply_parameters(faiss_index, parameters);
+  if (status == BM_OK && !faiss_Index_is_trained(faiss_index) && faiss_Index_train(faiss_index, count, index->floats))
     status = faiss_failure("training");
   if (status == BM_OK && faiss_Index_add(faiss_index, count, index->floats)) status = faiss_failure("add");
-  if (status == BM_OK) status = apply_parameters(faiss_index, parameters);
   if (status != BM_OK) {
     faiss_Index_free(faiss_index);
     return status;
