@@ -11,6 +11,7 @@
 #include "biomatch/bm_gallery.h"
 #include "gallery/gallery_internal.h"
 #include "gallery_fixtures.h"
+#include "gallery_invariance.h"
 #include "gallery_test_support.h"
 #include "test_support.h"
 
@@ -295,16 +296,6 @@ START_TEST(test_fusion_rule) {
 }
 END_TEST
 
-static void identical_results(bm_gallery_result *a, bm_gallery_result *b) {
-  ck_assert_uint_eq(bm_gallery_result_count(a), bm_gallery_result_count(b));
-  ck_assert_uint_eq(bm_gallery_result_comparisons(a), bm_gallery_result_comparisons(b));
-  for (size_t i = 0; i < bm_gallery_result_count(a); ++i) {
-    ck_assert_str_eq(bm_gallery_result_id(a, i), bm_gallery_result_id(b, i));
-    ck_assert(bm_gallery_result_score(a, i) == bm_gallery_result_score(b, i));
-    ck_assert(bm_gallery_result_fmr(a, i) == bm_gallery_result_fmr(b, i));
-  }
-}
-
 START_TEST(test_same_results_any_shards_threads) {
   const uint32_t shard_counts[] = {1, 3, 8};
   bm_gallery *g[3];
@@ -323,14 +314,7 @@ START_TEST(test_same_results_any_shards_threads) {
     bm_gallery_result *reference = NULL;
     OK(bm_gallery_identify(g[0], probe, &params, &reference));
     ck_assert_uint_gt(bm_gallery_result_count(reference), 5);
-    for (int k = 0; k < 3; ++k)
-      for (unsigned threads = 1; threads <= 3; ++threads) {
-        params.threads = threads;
-        bm_gallery_result *r = NULL;
-        OK(bm_gallery_identify(g[k], probe, &params, &r));
-        identical_results(reference, r);
-        bm_gallery_result_free(r);
-      }
+    gi_assert_same_everywhere(g, 3, probe, params, 3, reference);
     bm_gallery_result_free(reference);
     bm_gallery_probe_free(probe);
   }
@@ -565,7 +549,7 @@ static void same_gallery_content(bm_gallery *a, bm_gallery *b, int people) {
     bm_gallery_result *ra = NULL, *rb = NULL;
     OK(bm_gallery_identify(a, probe, &params, &ra));
     OK(bm_gallery_identify(b, probe, &params, &rb));
-    identical_results(ra, rb);
+    gi_assert_same_results(ra, rb);
     bm_gallery_result_free(ra);
     bm_gallery_result_free(rb);
     bm_gallery_probe_free(probe);

@@ -16,6 +16,7 @@
 #include "gallery/gallery_internal.h"
 #include "gallery/store.h"
 #include "gallery_fixtures.h"
+#include "gallery_invariance.h"
 #include "gallery_test_support.h"
 #include "test_support.h"
 
@@ -90,23 +91,6 @@ static bm_gallery_probe *face_probe(uint64_t seed, float noise, uint64_t noise_s
   gf_embedding(seed, noise, noise_seed, e, D);
   OK(bm_gallery_probe_set_face(probe, e, D));
   return probe;
-}
-
-static void same_results(const bm_gallery_result *a, const bm_gallery_result *b) {
-  ck_assert_uint_eq(bm_gallery_result_count(a), bm_gallery_result_count(b));
-  for (size_t i = 0; i < bm_gallery_result_count(a); ++i) {
-    ck_assert_str_eq(bm_gallery_result_id(a, i), bm_gallery_result_id(b, i));
-    ck_assert(bm_gallery_result_score(a, i) == bm_gallery_result_score(b, i));
-    ck_assert(bm_gallery_result_fmr(a, i) == bm_gallery_result_fmr(b, i));
-    const float fa = bm_gallery_result_face_score(a, i), fb = bm_gallery_result_face_score(b, i);
-    ck_assert((isnan(fa) && isnan(fb)) || fa == fb);
-    size_t ia = 9, ca = 9, ib = 8, cb = 8;
-    OK(bm_gallery_result_face_detail(a, i, &ia, &ca));
-    OK(bm_gallery_result_face_detail(b, i, &ib, &cb));
-    ck_assert_uint_eq(ia, ib);
-    ck_assert_uint_eq(ca, cb);
-    ck_assert_uint_eq(bm_gallery_result_finger_count(a, i), bm_gallery_result_finger_count(b, i));
-  }
 }
 
 /* Every face of two records equal (bitwise: f32 storage round-trips exactly). */
@@ -395,7 +379,7 @@ START_TEST(test_delete_and_compaction) {
   for (int q = 0; q < 4; ++q) {
     bm_gallery_result *again = NULL;
     OK(bm_gallery_identify(g, probes[q], &params, &again));
-    same_results(results[q], again);
+    gi_assert_same_results(results[q], again);
     bm_gallery_result_free(again);
     bm_gallery_result_free(results[q]);
     bm_gallery_probe_free(probes[q]);
@@ -480,7 +464,7 @@ static void same_gallery(bm_gallery *a, bm_gallery *b, int records) {
   bm_gallery_result *x = NULL, *y = NULL;
   OK(bm_gallery_identify(a, probe, NULL, &x));
   OK(bm_gallery_identify(b, probe, NULL, &y));
-  same_results(x, y);
+  gi_assert_same_results(x, y);
   bm_gallery_result_free(x);
   bm_gallery_result_free(y);
   bm_gallery_probe_free(probe);
@@ -820,27 +804,14 @@ START_TEST(test_same_results_any_shards_threads) {
       bm_gallery_result *reference = NULL;
       OK(bm_gallery_identify(g[0], probe, &params, &reference));
       ck_assert_uint_gt(bm_gallery_result_count(reference), 0);
-      for (int k = 0; k < 3; ++k)
-        for (unsigned threads = 1; threads <= 2; ++threads) {
-          params.threads = threads;
-          bm_gallery_result *r = NULL;
-          OK(bm_gallery_identify(g[k], probe, &params, &r));
-          same_results(reference, r);
-          bm_gallery_result_free(r);
-        }
+      gi_assert_same_everywhere(g, 3, probe, params, 2, reference);
       bm_gallery_result_free(reference);
       if (q % 2) { /* fingers + face through the cascade: the kept records scored alike */
         params.penetration = 0.3;
         params.threads = 1;
         OK(bm_gallery_identify(g[0], probe, &params, &reference));
         ck_assert_uint_gt(bm_gallery_result_count(reference), 0);
-        for (int k = 1; k < 3; ++k) {
-          params.threads = 2;
-          bm_gallery_result *r = NULL;
-          OK(bm_gallery_identify(g[k], probe, &params, &r));
-          same_results(reference, r);
-          bm_gallery_result_free(r);
-        }
+        gi_assert_same_everywhere(g + 1, 2, probe, params, 2, reference);
         bm_gallery_result_free(reference);
       }
       bm_gallery_probe_free(probe);
