@@ -21,7 +21,6 @@
  *     --benchmark_repetitions=3 --benchmark_out=gallery.json --benchmark_out_format=json
  */
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +33,7 @@
 #include "biomatch/bm_gallery.h"
 #include "gallery/gallery_internal.h"
 #include "gallery/store.h"
+#include "latency_log.h"
 #include "synthetic_minutiae.h"
 
 enum { POOL = 512, PROBES = 16, DEDUP_RECORDS = 160 };
@@ -142,19 +142,13 @@ static void raw_write_case(bm_bench_state *state, void *context) {
 
 /* ------------------------------------------------------------ identification */
 
-static int compare_double(const void *a, const void *b) {
-  const double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
 typedef struct identify_case {
   double penetration;
 } identify_case;
 
 static void identify_case_run(bm_bench_state *state, void *context) {
   const identify_case *c = context;
-  size_t capacity = 1024, count = 0;
-  double *latencies = malloc(capacity * sizeof *latencies);
+  latency_log latencies = {0};
   int64_t iteration = 0;
   uint64_t comparisons = 0;
   const double cpu0 = eval_cpu_seconds();
@@ -169,22 +163,20 @@ static void identify_case_run(bm_bench_state *state, void *context) {
     const double t = eval_wall_seconds() - t0;
     comparisons += bm_gallery_result_comparisons(result);
     bm_gallery_result_free(result);
-    if (count == capacity) latencies = realloc(latencies, (capacity *= 2) * sizeof *latencies);
-    latencies[count++] = t;
+    latency_log_add(&latencies, t);
     ++iteration;
   }
   bm_bench_set_counter(state, "process_cpu_ms_per_search", 1e3 * (eval_cpu_seconds() - cpu0) / (double)iteration, 0);
-  qsort(latencies, count, sizeof *latencies, compare_double);
-  bm_bench_set_counter(state, "p50_ms", 1e3 * latencies[(count - 1) / 2], 0);
-  bm_bench_set_counter(state, "p95_ms", 1e3 * latencies[(size_t)ceil(0.95 * (double)count) - 1], 0);
-  bm_bench_set_counter(state, "p99_ms", 1e3 * latencies[(size_t)ceil(0.99 * (double)count) - 1], 0);
+  bm_bench_set_counter(state, "p50_ms", 1e3 * latency_log_percentile(&latencies, 0.50), 0);
+  bm_bench_set_counter(state, "p95_ms", 1e3 * latency_log_percentile(&latencies, 0.95), 0);
+  bm_bench_set_counter(state, "p99_ms", 1e3 * latency_log_percentile(&latencies, 0.99), 0);
   bm_bench_set_counter(state, "comparisons_per_search", (double)comparisons / (double)iteration, 0);
   bm_gallery_stats stats;
   if (bm_gallery_get_stats(search_gallery, &stats) != BM_OK) fail("stats");
   bm_bench_set_counter(state, "bytes_per_template", (double)stats.total_bytes / (double)stats.fingers, 0);
   bm_bench_set_counter(state, "records", (double)stats.records, 0);
   bm_bench_set_items_processed(state, iteration);
-  free(latencies);
+  latency_log_free(&latencies);
 }
 
 static void raw_match_many_case(bm_bench_state *state, void *context) {

@@ -26,6 +26,7 @@
 #include "eval_clock.h" /* whole-process CPU time: Google Benchmark counts only its own thread */
 #include "biomatch/biomatch.h"
 #include "biomatch/bm_gallery.h"
+#include "latency_log.h"
 
 enum { PROBES = 16, MAX_FACES_BENCHED = 3 };
 
@@ -78,11 +79,6 @@ static float quantise(const float *v, int8_t *codes) {
   return scale;
 }
 
-static int compare_double(const void *a, const void *b) {
-  const double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
 typedef struct identify_case {
   storage_set *set;
   int faces;
@@ -91,8 +87,7 @@ typedef struct identify_case {
 static void identify_run(bm_bench_state *state, void *context) {
   const identify_case *c = context;
   bm_gallery *gallery = c->set->galleries[c->faces];
-  size_t capacity = 1024, count = 0;
-  double *latencies = malloc(capacity * sizeof *latencies);
+  latency_log latencies = {0};
   int64_t iteration = 0;
   const double cpu0 = eval_cpu_seconds();
   while (bm_bench_keep_running(state)) {
@@ -104,17 +99,15 @@ static void identify_run(bm_bench_state *state, void *context) {
     if (bm_gallery_identify(gallery, probes[iteration % PROBES], &params, &result) != BM_OK) fail("identify");
     const double t = eval_wall_seconds() - t0;
     bm_gallery_result_free(result);
-    if (count == capacity) latencies = realloc(latencies, (capacity *= 2) * sizeof *latencies);
-    latencies[count++] = t;
+    latency_log_add(&latencies, t);
     ++iteration;
   }
   bm_bench_set_counter(state, "process_cpu_ms_per_search", 1e3 * (eval_cpu_seconds() - cpu0) / (double)iteration, 0);
-  qsort(latencies, count, sizeof *latencies, compare_double);
-  bm_bench_set_counter(state, "p50_ms", 1e3 * latencies[(count - 1) / 2], 0);
-  bm_bench_set_counter(state, "p95_ms", 1e3 * latencies[(size_t)ceil(0.95 * (double)count) - 1], 0);
+  bm_bench_set_counter(state, "p50_ms", 1e3 * latency_log_percentile(&latencies, 0.50), 0);
+  bm_bench_set_counter(state, "p95_ms", 1e3 * latency_log_percentile(&latencies, 0.95), 0);
   bm_bench_set_counter(state, "rows", (double)(records * (size_t)c->faces), 0);
   bm_bench_set_items_processed(state, iteration);
-  free(latencies);
+  latency_log_free(&latencies);
 }
 
 typedef struct raw_case {

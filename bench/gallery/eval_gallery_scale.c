@@ -29,7 +29,6 @@
  * With --existing, DIRECTORY is an earlier run's gallery, reopened as it
  * is for steps 3 (load time) and 5 only.
  */
-#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +39,7 @@
 #include "biomatch/bm_gallery.h"
 #include "gallery/gallery_internal.h"
 #include "eval_clock.h"
+#include "latency_log.h"
 #include "synthetic_minutiae.h"
 
 static void must(bm_status status, const char *what) { eval_must("bm_eval_gallery_scale", status, what); }
@@ -49,19 +49,6 @@ typedef struct prepared_template {
   size_t size;
 } prepared_template;
 
-static int compare_double(const void *a, const void *b) {
-  const double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static double percentile(double *values, size_t n, double p) {
-  if (!n) return NAN;
-  qsort(values, n, sizeof *values, compare_double);
-  size_t i = (size_t)ceil(p * (double)n) - 1;
-  if (i >= n) i = n - 1;
-  return values[i];
-}
-
 typedef struct probe_case {
   bm_gallery_probe *probe;
   char mate[32];
@@ -69,7 +56,7 @@ typedef struct probe_case {
 
 /* Searches every probe in [0, count) at `penetration`; prints one line. */
 static void run_searches(bm_gallery *g, probe_case *probes, size_t count, double penetration, unsigned threads) {
-  double *latencies = malloc(count * sizeof *latencies);
+  latency_log latencies = {0};
   size_t hits = 0;
   double cpu = 0;
   uint64_t comparisons = 0;
@@ -82,7 +69,7 @@ static void run_searches(bm_gallery *g, probe_case *probes, size_t count, double
     bm_gallery_result *result = NULL;
     const double w0 = eval_wall_seconds(), c0 = eval_cpu_seconds();
     must(bm_gallery_identify(g, probes[i].probe, &params, &result), "identify");
-    latencies[i] = eval_wall_seconds() - w0;
+    latency_log_add(&latencies, eval_wall_seconds() - w0);
     cpu += eval_cpu_seconds() - c0;
     comparisons += bm_gallery_result_comparisons(result);
     hits += bm_gallery_result_count(result) && strcmp(bm_gallery_result_id(result, 0), probes[i].mate) == 0;
@@ -90,11 +77,11 @@ static void run_searches(bm_gallery *g, probe_case *probes, size_t count, double
   }
   printf("penetration %-6g probes %3zu  rank-1 %5.1f%% (%zu)  latency p50 %8.1f ms  p95 %8.1f ms  p99 %8.1f ms  "
          "CPU %8.1f ms/search  comparisons/search %.0f\n",
-         penetration, count, 100.0 * (double)hits / (double)count, hits, 1e3 * percentile(latencies, count, 0.5),
-         1e3 * percentile(latencies, count, 0.95), 1e3 * percentile(latencies, count, 0.99), 1e3 * cpu / (double)count,
+         penetration, count, 100.0 * (double)hits / (double)count, hits, 1e3 * latency_log_percentile(&latencies, 0.50),
+         1e3 * latency_log_percentile(&latencies, 0.95), 1e3 * latency_log_percentile(&latencies, 0.99), 1e3 * cpu / (double)count,
          (double)comparisons / (double)count);
   fflush(stdout);
-  free(latencies);
+  latency_log_free(&latencies);
 }
 
 /* Enrols a one-finger record (position 1) of an already prepared template. */
