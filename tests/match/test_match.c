@@ -9,37 +9,18 @@
 
 #include "biomatch/biomatch.h"
 #include "match/match_internal.h"
+#include "match_fixtures.h"
 #include "test_support.h"
 
 #define PI_ 3.14159265358979323846
 
 static unsigned rng_state_ = 12345u;
-static double uniform(void) {
-  rng_state_ = rng_state_ * 1664525u + 1013904223u;
-  return (rng_state_ >> 8) / 16777216.0;
-}
+static double uniform(void) { return match_fixture_uniform(&rng_state_); }
 
-/* count minutiae over a 300 x 400 px area around (cx, cy), at least 12 px apart. */
+/* count ridge endings of quality 60 over a 300 x 400 px area around (cx, cy), at least 12 px apart. */
 static bm_template *synthetic(size_t count, double cx, double cy) {
-  bm_template *tpl = NULL;
-  ck_assert_int_eq(bm_template_create(&tpl), BM_OK);
   bm_minutia m[BM_MAX_MINUTIAE];
-  size_t n = 0;
-  for (int attempt = 0; n < count && attempt < 100000; ++attempt) {
-    const double x = cx + (uniform() - 0.5) * 300, y = cy + (uniform() - 0.5) * 400;
-    int close = 0;
-    for (size_t i = 0; i < n; ++i) close |= hypot(m[i].x - x, m[i].y - y) < 12;
-    if (close) continue;
-    memset(&m[n], 0, sizeof m[n]);
-    m[n].x = (uint16_t)lround(x);
-    m[n].y = (uint16_t)lround(y);
-    m[n].angle = (float)(uniform() * 359.0);
-    m[n].type = BM_MINUTIA_RIDGE_ENDING;
-    m[n].quality = 60;
-    ++n;
-  }
-  ck_assert_int_eq(bm_template_set_minutiae(tpl, m, n), BM_OK);
-  return tpl;
+  return match_fixture_template(m, match_fixture_minutiae(&rng_state_, m, count, cx, cy, 60, false));
 }
 
 /* A copy rotated by `degrees` about (cx, cy) and shifted, optionally with
@@ -75,18 +56,10 @@ static bm_template *transformed(const bm_template *source, double degrees, doubl
     out[n].angle = (float)(uniform() * 359);
     ++n;
   }
-  bm_template *tpl = NULL;
-  ck_assert_int_eq(bm_template_create(&tpl), BM_OK);
-  ck_assert_int_eq(bm_template_set_minutiae(tpl, out, n), BM_OK);
-  return tpl;
+  return match_fixture_template(out, n);
 }
 
-static float score_of(const bm_template *a, const bm_template *b) {
-  float score = -1;
-  ck_assert_int_eq(bm_match_templates(a, b, &score), BM_OK);
-  ck_assert(score >= 0 && score <= 1);
-  return score;
-}
+static float score_of(const bm_template *a, const bm_template *b) { return match_fixture_score(a, b); }
 
 static uint8_t *prepared(const bm_template *tpl, size_t *size) {
   ck_assert_int_eq(bm_prepare_template(tpl, NULL, 0, size), BM_OK);

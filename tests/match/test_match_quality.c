@@ -8,47 +8,18 @@
 #include <string.h>
 
 #include "biomatch/biomatch.h"
+#include "match_fixtures.h"
 #include "test_support.h"
 
 static unsigned rng_state_ = 2024u;
-static double uniform(void) {
-  rng_state_ = rng_state_ * 1664525u + 1013904223u;
-  return (rng_state_ >> 8) / 16777216.0;
-}
 
-/* `count` minutiae at least 12 px apart over a 300 x 400 px area. */
+/* `count` endings and bifurcations at least 12 px apart over the 300 x 400 px area from (200, 200). */
 static size_t random_minutiae(bm_minutia *m, size_t count, unsigned quality) {
-  size_t n = 0;
-  for (int attempt = 0; n < count && attempt < 100000; ++attempt) {
-    const double x = 200 + uniform() * 300, y = 200 + uniform() * 400;
-    int close = 0;
-    for (size_t i = 0; i < n; ++i) close |= hypot(m[i].x - x, m[i].y - y) < 12;
-    if (close) continue;
-    memset(&m[n], 0, sizeof m[n]);
-    m[n].x = (uint16_t)lround(x);
-    m[n].y = (uint16_t)lround(y);
-    m[n].angle = (float)(uniform() * 359.0);
-    m[n].type = uniform() < 0.5 ? BM_MINUTIA_RIDGE_ENDING : BM_MINUTIA_BIFURCATION;
-    m[n].quality = (uint8_t)quality;
-    ++n;
-  }
-  ck_assert_uint_eq(n, count);
-  return n;
+  return match_fixture_minutiae(&rng_state_, m, count, 350, 400, quality, true);
 }
 
-static bm_template *template_of(const bm_minutia *m, size_t n) {
-  bm_template *tpl = NULL;
-  ck_assert_int_eq(bm_template_create(&tpl), BM_OK);
-  ck_assert_int_eq(bm_template_set_minutiae(tpl, m, n), BM_OK);
-  return tpl;
-}
-
-static float score_of(const bm_template *a, const bm_template *b) {
-  float score = -1;
-  ck_assert_int_eq(bm_match_templates(a, b, &score), BM_OK);
-  ck_assert(score >= 0 && score <= 1);
-  return score;
-}
+static bm_template *template_of(const bm_minutia *m, size_t n) { return match_fixture_template(m, n); }
+static float score_of(const bm_template *a, const bm_template *b) { return match_fixture_score(a, b); }
 
 static void set_quality(bm_minutia *m, size_t n, unsigned quality) {
   for (size_t i = 0; i < n; ++i) m[i].quality = (uint8_t)quality;
