@@ -28,10 +28,23 @@ int cli_wants_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
-/* Template reading options shared by info and convert (cmd_info.c): consumes
- * argv[*index] (and its value) when it is one; returns 1 if consumed, 0 if
- * not a reading option, -1 after printing a usage error. */
+/* Template reading options (--view, --from, --ppi, --width, --height,
+ * --lenient, --iso-orientation; cli_util.c): consumes argv[*index] (and its
+ * value) when it is one; returns 1 if consumed, 0 if not a reading option,
+ * -1 after printing a usage error. */
 int cli_parse_read_option(int argc, char **argv, int *index, bm_read_options *options);
+/* What the commands that read template files (info, convert, compare,
+ * verify, eval) take besides their own options. */
+typedef struct cli_template_args {
+  bm_read_options read;
+  int json; /* --json: machine-readable output */
+} cli_template_args;
+void cli_template_args_init(cli_template_args *args);
+/* Consumes argv[*index] (and its value) when it is a template reading
+ * option or --json; same returns as cli_parse_read_option. */
+int cli_parse_template_option(int argc, char **argv, int *index, cli_template_args *args);
+/* Reads a template file; on failure prints "biomatch: PATH: ..." (cli_report_error) and returns the status. */
+bm_status cli_read_template(const char *path, const bm_read_options *options, bm_template **out);
 /* Reads a whole file (freed by the caller; at most 64 MB); prints the reason and returns 0 on failure (cli_util.c). */
 int cli_load_file(const char *path, unsigned char **data, size_t *size);
 int cmd_demo(int argc, char **argv);

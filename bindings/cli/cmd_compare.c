@@ -82,18 +82,13 @@ int cmd_compare(int argc, char **argv) {
     print_usage(stdout);
     return CLI_EXIT_OK;
   }
-  bm_read_options options;
-  bm_read_options_init(&options);
+  cli_template_args args;
+  cli_template_args_init(&args);
   unsigned threads = 1;
-  int json = 0;
   for (int i = 1; i < argc; ++i) {
-    const int consumed = cli_parse_read_option(argc, argv, &i, &options);
+    const int consumed = cli_parse_template_option(argc, argv, &i, &args);
     if (consumed < 0) return CLI_EXIT_USAGE;
     if (consumed) continue;
-    if (strcmp(argv[i], "--json") == 0) {
-      json = 1;
-      continue;
-    }
     if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
       char *end;
       const long value = strtol(argv[++i], &end, 10);
@@ -142,7 +137,7 @@ int cmd_compare(int argc, char **argv) {
   for (size_t i = 0; i < 2 * pair_count; ++i)
     if (distinct == 0 || strcmp(sorted[distinct - 1], sorted[i]) != 0) sorted[distinct++] = sorted[i];
 
-  work w = {&options, calloc(distinct + 1, sizeof(prepared_file)), distinct,
+  work w = {&args.read, calloc(distinct + 1, sizeof(prepared_file)), distinct,
             malloc((pair_count + 1) * sizeof *w.pairs), calloc(pair_count + 1, sizeof(float)),
             calloc(pair_count + 1, sizeof(bm_status)), pair_count};
   for (size_t i = 0; i < distinct; ++i) w.files[i].path = sorted[i];
@@ -157,7 +152,7 @@ int cmd_compare(int argc, char **argv) {
   int exit_code = CLI_EXIT_OK;
   for (size_t i = 0; i < pair_count; ++i) {
     if (w.pair_status[i] == BM_OK) {
-      if (json) {
+      if (args.json) {
         printf("{\"probe\": ");
         bm_json_write_string_(stdout, names[2 * i]);
         printf(", \"gallery\": ");

@@ -27,19 +27,16 @@ int cmd_convert(int argc, char **argv) {
     print_usage(stdout);
     return CLI_EXIT_OK;
   }
-  bm_read_options options;
-  bm_read_options_init(&options);
+  cli_template_args args;
+  cli_template_args_init(&args);
   const char *paths[2] = {NULL, NULL};
   int path_count = 0;
   const char *target_name = NULL;
-  int json = 0;
   for (int i = 1; i < argc; ++i) {
-    const int consumed = cli_parse_read_option(argc, argv, &i, &options);
+    const int consumed = cli_parse_template_option(argc, argv, &i, &args);
     if (consumed < 0) return CLI_EXIT_USAGE;
     if (consumed) continue;
-    if (strcmp(argv[i], "--json") == 0) {
-      json = 1;
-    } else if (strcmp(argv[i], "--to") == 0) {
+    if (strcmp(argv[i], "--to") == 0) {
       if (i + 1 >= argc) {
         fprintf(stderr, "biomatch convert: --to needs a format\n");
         return CLI_EXIT_USAGE;
@@ -66,19 +63,19 @@ int cmd_convert(int argc, char **argv) {
     return CLI_EXIT_USAGE;
   }
   bm_template *tpl = NULL;
-  bm_status status = bm_template_read_file_ex(paths[0], &options, &tpl);
-  if (status != BM_OK) return cli_report_error(paths[0], status);
+  if (cli_read_template(paths[0], &args.read, &tpl) != BM_OK) return CLI_EXIT_FAILURE;
+  bm_status status = BM_OK;
   unsigned width, height;
   double ppi_x, ppi_y;
   bm_template_get_image(tpl, &width, &height, &ppi_x, &ppi_y);
-  if (height == 0 && options.xyt_height != 0)
-    status = bm_template_set_image(tpl, width, options.xyt_height, ppi_x, ppi_y);
+  if (height == 0 && args.read.xyt_height != 0)
+    status = bm_template_set_image(tpl, width, args.read.xyt_height, ppi_x, ppi_y);
   if (status == BM_OK)
-    status = bm_template_write_file(tpl, target, options.flags & BM_XYT_ISO_ORIENTATION, paths[1]);
+    status = bm_template_write_file(tpl, target, args.read.flags & BM_XYT_ISO_ORIENTATION, paths[1]);
   const size_t minutiae = bm_template_minutia_count(tpl);
   bm_template_free(tpl);
   if (status != BM_OK) return cli_report_error(paths[1], status);
-  if (json) {
+  if (args.json) {
     printf("{\"in\": ");
     bm_json_write_string_(stdout, paths[0]);
     printf(", \"out\": ");

@@ -209,10 +209,9 @@ int cmd_eval(int argc, char **argv) {
     print_usage(stdout);
     return CLI_EXIT_OK;
   }
-  bm_read_options options;
-  bm_read_options_init(&options);
+  cli_template_args args;
+  cli_template_args_init(&args);
   const char *det = NULL;
-  int json = 0;
   unsigned threads = 0, kinds = FVC_TEMPLATE;
   double image_ppi = 0;
   const char **dirs = calloc((size_t)argc, sizeof *dirs);
@@ -220,10 +219,9 @@ int cmd_eval(int argc, char **argv) {
   if (!dirs) return CLI_EXIT_FAILURE;
   int usage_error = 0;
   for (int i = 1; i < argc && !usage_error; ++i) {
-    const int consumed = cli_parse_read_option(argc, argv, &i, &options);
+    const int consumed = cli_parse_template_option(argc, argv, &i, &args);
     if (consumed < 0) usage_error = 1;
     else if (consumed) continue;
-    else if (strcmp(argv[i], "--json") == 0) json = 1;
     else if (strcmp(argv[i], "--images") == 0) kinds = FVC_IMAGE;
     else if (strcmp(argv[i], "--det") == 0 && i + 1 < argc) det = argv[++i];
     else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) usage_error = !cli_parse_threads("eval", argv[++i], &threads);
@@ -254,7 +252,7 @@ int cmd_eval(int argc, char **argv) {
   int status = evals ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
   for (size_t d = 0; d < dir_count && status == CLI_EXIT_OK; ++d) {
     evals[d].dir = dirs[d];
-    evals[d].options = &options;
+    evals[d].options = &args.read;
     evals[d].ppi = image_ppi;
     status = evaluate_folder(&evals[d], kinds, threads);
   }
@@ -285,10 +283,10 @@ int cmd_eval(int argc, char **argv) {
       m += evals[d].impostor_count;
     }
     compute_error_rates(pooled_genuine, all_gn, pooled_impostor, all_in, &pooled);
-    if (json) printf("{\"sets\": [");
+    if (args.json) printf("{\"sets\": [");
     for (size_t d = 0; d < dir_count; ++d) {
       const folder_eval *e = &evals[d];
-      if (json) {
+      if (args.json) {
         printf(d ? ",\n  " : "\n  ");
         print_json_set(e->dir, e->count, e->fingers, e->failures, e->genuine_count, e->impostor_count, &e->rates,
                        e->seconds);
@@ -297,7 +295,7 @@ int cmd_eval(int argc, char **argv) {
                    e->seconds);
       }
     }
-    if (json) {
+    if (args.json) {
       printf("],\n \"all\": ");
       print_json_set("all", all_samples, all_fingers, all_failures, all_gn, all_in, &pooled, all_seconds);
       printf(",\n \"isa\": \"%s\", \"threads\": %u}\n", bm_isa_name(bm_active_isa()), threads);

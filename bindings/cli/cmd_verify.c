@@ -17,30 +17,21 @@ static void print_usage(FILE *out) {
           "Exit status: 0 match, 3 non-match, 1 error, 2 usage.\n");
 }
 
-static bm_status load(const char *path, const bm_read_options *options, bm_template **out) {
-  bm_status status = bm_template_read_file_ex(path, options, out);
-  if (status != BM_OK) cli_report_error(path, status);
-  return status;
-}
-
 int cmd_verify(int argc, char **argv) {
   if (cli_wants_help(argc, argv)) {
     print_usage(stdout);
     return CLI_EXIT_OK;
   }
-  bm_read_options options;
-  bm_read_options_init(&options);
+  cli_template_args args;
+  cli_template_args_init(&args);
   const char *paths[2] = {NULL, NULL};
   int path_count = 0;
   double fmr = 1e-4;
-  int json = 0;
   for (int i = 1; i < argc; ++i) {
-    const int consumed = cli_parse_read_option(argc, argv, &i, &options);
+    const int consumed = cli_parse_template_option(argc, argv, &i, &args);
     if (consumed < 0) return CLI_EXIT_USAGE;
     if (consumed) continue;
-    if (strcmp(argv[i], "--json") == 0) {
-      json = 1;
-    } else if (strcmp(argv[i], "--fmr") == 0 && i + 1 < argc) {
+    if (strcmp(argv[i], "--fmr") == 0 && i + 1 < argc) {
       char *end;
       fmr = strtod(argv[++i], &end);
       if (*end) {
@@ -66,7 +57,7 @@ int cmd_verify(int argc, char **argv) {
   }
   bm_template *a = NULL, *b = NULL;
   float score = 0;
-  if (load(paths[0], &options, &a) != BM_OK || load(paths[1], &options, &b) != BM_OK) {
+  if (cli_read_template(paths[0], &args.read, &a) != BM_OK || cli_read_template(paths[1], &args.read, &b) != BM_OK) {
     bm_template_free(a);
     return CLI_EXIT_FAILURE;
   }
@@ -75,7 +66,7 @@ int cmd_verify(int argc, char **argv) {
   bm_template_free(b);
   if (status != BM_OK) return cli_report_error("verify", status);
   const int match = score >= threshold;
-  if (json) {
+  if (args.json) {
     printf("{\"a\": ");
     bm_json_write_string_(stdout, paths[0]);
     printf(", \"b\": ");
