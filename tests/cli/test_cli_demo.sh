@@ -4,11 +4,7 @@
 # accepts no non-mated probe, and writes its three pictures. Then, when the
 # shared data exists, with the real FVC2002 prints and LFW faces.
 #   test_cli_demo.sh BIOMATCH_EXECUTABLE DATA_DIR
-set -euo pipefail
-cli=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/cli_test_common.sh"
 
 "$cli" demo --persons 60 --threads 2 --out "$work/out" --data "$work/no-data" --json >"$work/demo.json" ||
   fail "demo exits non-zero"

@@ -3,12 +3,8 @@
 # codes, the JSON layout of docs/cli.md, the DET picture; the real FVC
 # template folders when ../shared/data exists.
 #   test_cli_eval.sh BIOMATCH_EXECUTABLE DATA_DIR
-set -euo pipefail
-cli=$1
+source "$(dirname "$0")/cli_test_common.sh"
 data=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # 6 synthetic fingers x 4 impressions as NIST xyt (ISO orientation): each
 # impression is the finger's minutiae shifted and rotated a little, with a

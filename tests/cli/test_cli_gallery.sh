@@ -4,24 +4,16 @@
 # finger, latent, multi-finger + face; text and JSON), dedup with a planted
 # duplicate, delete, bench determinism; exit codes of docs/cli.md.
 #   test_cli_gallery.sh BIOMATCH_EXECUTABLE DATA_DIR
-set -euo pipefail
-cli=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/cli_test_common.sh"
 
 # 8 synthetic fingers x 2 impressions (xyt, ISO orientation, 400x400) and
 # 64-d faces around per-person centres.
 python3 "$(dirname "$0")/synthetic_xyt.py" "$work" "f%d_%d.xyt" 8 2 11
-python3 - "$work" <<'PY'
+PYTHONPATH="$cli_tests" python3 - "$work" <<'PY'
 import random, struct, sys
+from npy_file import write_npy as npy
 random.seed(11)
 out = sys.argv[1]
-def npy(path, values):
-    header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d,), }" % len(values)
-    header += " " * (118 - len(header)) + "\n"
-    with open(path, "wb") as f:
-        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + struct.pack("<%df" % len(values), *values))
 for person in range(4):
     centre = [random.gauss(0, 1) for _ in range(64)]
     for impression in range(2):

@@ -5,21 +5,13 @@
 # best-agreeing photo (JSON face_index / faces_compared), the 16-photo limit,
 # and the counts surviving a reopen.
 #   test_cli_gallery_faces.sh BIOMATCH_EXECUTABLE DATA_DIR
-set -euo pipefail
-cli=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/cli_test_common.sh"
 
-python3 - "$work" <<'PY'
-import random, struct, sys
+PYTHONPATH="$cli_tests" python3 - "$work" <<'PY'
+import random, sys
+from npy_file import write_npy as npy
 random.seed(5)
 out = sys.argv[1]
-def npy(path, values):
-    header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d,), }" % len(values)
-    header += " " * (118 - len(header)) + "\n"
-    with open(path, "wb") as f:
-        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + struct.pack("<%df" % len(values), *values))
 # person k: photos 0..2 are three unrelated-looking captures (far from each
 # other), the probe is near photo 2 only
 for person in range(4):

@@ -3,11 +3,7 @@
 # option exits 2 with the reason on stderr, no progress bar when stderr is
 # not a terminal; --json output of the small reporting commands parses.
 #   test_cli_polish.sh BIOMATCH_EXECUTABLE DATA_DIR
-set -euo pipefail
-cli=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/cli_test_common.sh"
 
 "$cli" --help >"$work/help" || fail "biomatch --help"
 commands=$(awk '/^commands:/ {on = 1; next} on && /^  [a-z]/ {print $1}' "$work/help")

@@ -2,12 +2,8 @@
 # biomatch info / convert end to end: exit codes, the one-line error message
 # and the documented JSON layout (docs/cli.md).
 #   test_cli_template.sh BIOMATCH_EXECUTABLE DATA_DIR
-set -euo pipefail
-cli=$1
+source "$(dirname "$0")/../cli/cli_test_common.sh"
 data=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # A small NIST xyt record (origin bottom-left) and its ISO conversion.
 printf '10 390 270 50\n120 200 45 80\n7 8 359\n' >"$work/in.xyt"
