@@ -11,22 +11,26 @@
  * power loss (see docs/persistence.md). */
 #include <check.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "crash_harness.h"
 #include "gallery/store.h"
 #include "gallery_test_support.h"
 #include "test_support.h"
 
 enum { CHILD_OPEN_FAILED = 10, CHILD_APPEND_FAILED, CHILD_CHECKPOINT_FAILED, CHILD_PIPE_FAILED };
 
-/* Runs until killed. Exits with a CHILD_* code if anything fails. */
-static void child_main_(const char *directory, int ack_fd, unsigned seed) {
+typedef struct child_context_ {
+  const char *directory;
+} child_context_;
+
+/* Runs until killed (gt_crash_child_fn). Exits with a CHILD_* code if anything fails. */
+static void child_main_(void *context, int ack_fd, unsigned seed) {
+  const char *directory = ((const child_context_ *)context)->directory;
   gt_records state = {0};
   bm_store_callbacks_ callbacks = {gt_collect_snapshot, gt_collect_record, &state};
   bm_store_options_ options = {.sync_policy = BM_SYNC_EACH_};
@@ -54,17 +58,13 @@ static void child_main_(const char *directory, int ack_fd, unsigned seed) {
   }
 }
 
-static long environment_number_(const char *name, long fallback) {
-  const char *text = getenv(name);
-  return text && *text ? strtol(text, NULL, 10) : fallback;
-}
-
 START_TEST(test_sigkill_during_appends_and_checkpoints) {
-  long iterations = environment_number_("BM_CRASH_ITERATIONS", 200);
-  unsigned seed = (unsigned)environment_number_("BM_CRASH_SEED", (long)time(NULL));
+  long iterations = gt_environment_number("BM_CRASH_ITERATIONS", 200);
+  unsigned seed = (unsigned)gt_environment_number("BM_CRASH_SEED", (long)time(NULL));
   printf("crash test: %ld kills, BM_CRASH_SEED=%u\n", iterations, seed);
   srand(seed);
   char *directory = gt_make_directory();
+  child_context_ child = {directory};
   uint64_t acknowledged = 0, recovered_total = 0;
   int kills_mid_checkpoint = 0, kills_with_unacknowledged_record = 0;
   time_t started = time(NULL);
@@ -72,41 +72,10 @@ START_TEST(test_sigkill_during_appends_and_checkpoints) {
   for (; iteration < iterations; ++iteration) {
     /* Keep the test near a minute on a loaded machine, never under 100 kills. */
     if (iteration >= 100 && time(NULL) - started > 45) break;
-    int ack_pipe[2];
-    ck_assert_int_eq(pipe(ack_pipe), 0);
-    unsigned child_seed = (unsigned)rand();
-    pid_t child = fork();
-    if (child == 0) { /* no Check assertions in the child: see gallery_test_support.c */
-      close(ack_pipe[0]);
-      child_main_(directory, ack_pipe[1], child_seed);
-    }
-    ck_assert_int_gt(child, 0);
-    close(ack_pipe[1]);
-    /* Kill after a random number of acknowledgements (so the child makes
-     * progress and reaches checkpoints however slow the disk is), plus a
-     * random delay of up to 3 ms so the signal lands anywhere: inside an
-     * append, a sync, a checkpoint step or recovery (target 0). */
-    int target = rand() % 8 == 0 ? 0 : 1 + rand() % 30;
-    uint64_t sequence;
-    ssize_t got = 1;
-    for (int received = 0; received < target; ++received) {
-      got = read(ack_pipe[0], &sequence, sizeof sequence);
-      if (got != (ssize_t)sizeof sequence) break; /* the child died: waitpid says why */
-      ck_assert_uint_eq(sequence, acknowledged + 1); /* acknowledgements arrive in order */
-      acknowledged = sequence;
-    }
-    usleep((useconds_t)(rand() % 3000));
-    kill(child, SIGKILL);
-    int status = 0;
-    ck_assert_int_eq(waitpid(child, &status, 0), child);
-    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "iteration %ld: child exited with %d", iteration,
-                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    while ((got = read(ack_pipe[0], &sequence, sizeof sequence)) == (ssize_t)sizeof sequence) {
-      ck_assert_uint_eq(sequence, acknowledged + 1); /* acknowledgements arrive in order */
-      acknowledged = sequence;
-    }
-    ck_assert_int_eq(got, 0);
-    close(ack_pipe[0]);
+    /* Up to 30 acknowledgements before the kill, so the child reaches
+     * checkpoints; the signal lands inside an append, a sync, a checkpoint
+     * step or recovery. */
+    gt_crash_kill_child(iteration, 30, child_main_, &child, &acknowledged);
     kills_mid_checkpoint += gt_count_files(directory, "snapshot-") > 1 || gt_count_files(directory, "log-") > 1;
 
     gt_records records = {0};

@@ -12,17 +12,16 @@
  * continue from the reopened gallery alone. BM_CRASH_ITERATIONS and
  * BM_CRASH_SEED as in test_crash.c. */
 #include <check.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bench/gallery/synthetic_minutiae.h"
 #include "biomatch/bm_gallery.h"
 #include "biomatch/bm_match.h"
+#include "crash_harness.h"
 #include "gallery_test_support.h"
 #include "test_support.h"
 
@@ -74,7 +73,15 @@ static bm_gallery_record *record_of(const operation *op, uint64_t j, bm_template
   return r;
 }
 
-static void child_main(const char *directory, int ack_fd, unsigned seed, bm_template *const *pool) {
+typedef struct child_context {
+  const char *directory;
+  bm_template *const *pool;
+} child_context;
+
+/* Runs until killed (gt_crash_child_fn). Exits with a CHILD_* code if anything fails. */
+static void child_main(void *context, int ack_fd, unsigned seed) {
+  const char *directory = ((const child_context *)context)->directory;
+  bm_template *const *pool = ((const child_context *)context)->pool;
   bm_gallery *g = NULL;
   if (bm_gallery_open(directory, NULL, &g) != BM_OK) _exit(CHILD_OPEN_FAILED);
   bm_gallery_stats stats;
@@ -101,11 +108,6 @@ static void child_main(const char *directory, int ack_fd, unsigned seed, bm_temp
       until_checkpoint = 5 + rand() % 20;
     }
   }
-}
-
-static long environment_number(const char *name, long fallback) {
-  const char *text = getenv(name);
-  return text && *text ? strtol(text, NULL, 10) : fallback;
 }
 
 /* The reopened gallery holds exactly the model after `k` operations. */
@@ -150,8 +152,8 @@ static void check_state(bm_gallery *g, uint64_t k, long iteration) {
 }
 
 START_TEST(test_sigkill_during_enrolment) {
-  const long iterations = environment_number("BM_CRASH_ITERATIONS", 150);
-  const unsigned seed = (unsigned)environment_number("BM_CRASH_SEED", (long)time(NULL));
+  const long iterations = gt_environment_number("BM_CRASH_ITERATIONS", 150);
+  const unsigned seed = (unsigned)gt_environment_number("BM_CRASH_SEED", (long)time(NULL));
   printf("gallery crash test: %ld kills, BM_CRASH_SEED=%u\n", iterations, seed);
   srand(seed);
   bm_template *pool[TEMPLATE_POOL];
@@ -160,41 +162,14 @@ START_TEST(test_sigkill_during_enrolment) {
     ck_assert_int_eq(bm_prepare_template(pool[i], prepared[i].bytes, sizeof prepared[i].bytes, &prepared[i].size), BM_OK);
   }
   char *directory = gt_make_directory();
+  child_context child = {directory, pool};
   uint64_t acknowledged = 0;
   int extra = 0;
   time_t started = time(NULL);
   long iteration = 0;
   for (; iteration < iterations; ++iteration) {
     if (iteration >= 100 && time(NULL) - started > 60) break;
-    int ack_pipe[2];
-    ck_assert_int_eq(pipe(ack_pipe), 0);
-    const unsigned child_seed = (unsigned)rand();
-    const pid_t child = fork();
-    if (child == 0) { /* no Check assertions in the child */
-      close(ack_pipe[0]);
-      child_main(directory, ack_pipe[1], child_seed, pool);
-    }
-    ck_assert_int_gt(child, 0);
-    close(ack_pipe[1]);
-    const int target = rand() % 8 == 0 ? 0 : 1 + rand() % 25;
-    uint64_t k;
-    for (int received = 0; received < target; ++received) {
-      if (read(ack_pipe[0], &k, sizeof k) != (ssize_t)sizeof k) break;
-      ck_assert_uint_eq(k, acknowledged + 1);
-      acknowledged = k;
-    }
-    usleep((useconds_t)(rand() % 3000));
-    kill(child, SIGKILL);
-    int status = 0;
-    ck_assert_int_eq(waitpid(child, &status, 0), child);
-    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "iteration %ld: child exited with %d", iteration,
-                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    ssize_t got;
-    while ((got = read(ack_pipe[0], &k, sizeof k)) == (ssize_t)sizeof k) {
-      ck_assert_uint_eq(k, acknowledged + 1);
-      acknowledged = k;
-    }
-    close(ack_pipe[0]);
+    gt_crash_kill_child(iteration, 25, child_main, &child, &acknowledged);
 
     bm_gallery *g = NULL;
     const bm_status opened = bm_gallery_open(directory, NULL, &g);
