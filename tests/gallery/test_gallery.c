@@ -10,29 +10,13 @@
 
 #include "biomatch/bm_gallery.h"
 #include "gallery/gallery_internal.h"
+#include "gallery_check.h"
 #include "gallery_fixtures.h"
 #include "gallery_invariance.h"
 #include "gallery_test_support.h"
 #include "test_support.h"
 
-#define OK(call)                                                                                            \
-  do {                                                                                                      \
-    bm_status status_ = (call);                                                                             \
-    ck_assert_msg(status_ == BM_OK, "%s: %s %s", #call, bm_error_name(status_), bm_last_error_message()); \
-  } while (0)
-
 enum { PEOPLE = 40, TWO_FINGERS = (1u << 1) | (1u << 2) };
-
-static bm_gallery *memory_gallery(uint32_t shards, uint32_t face_dimension, bm_face_storage storage) {
-  bm_gallery_options options;
-  bm_gallery_options_init(&options);
-  options.shard_count = shards;
-  options.face_dimension = face_dimension;
-  options.face_storage = storage;
-  bm_gallery *g = NULL;
-  OK(bm_gallery_create(&options, &g));
-  return g;
-}
 
 static void enrol_people(bm_gallery *g, int people, unsigned positions) {
   for (int i = 0; i < people; ++i) {
@@ -71,7 +55,7 @@ START_TEST(test_record_validation) {
   size_t size = 0;
   ck_assert_int_eq(memcmp(bm_gallery_record_metadata(r, &size), "abc", 3), 0);
   ck_assert_uint_eq(size, 3);
-  bm_gallery *g = memory_gallery(4, 0, BM_FACE_F32);
+  bm_gallery *g = gc_memory_gallery(4, 0, BM_FACE_F32);
   /* no finger, no face */
   ck_assert_int_eq(bm_gallery_enroll(g, r, BM_GALLERY_INSERT, NULL), BM_ERR_INVALID_ARGUMENT);
   bm_gallery_record_free(r);
@@ -98,7 +82,7 @@ START_TEST(test_record_validation) {
 END_TEST
 
 START_TEST(test_enrol_modes_get_delete) {
-  bm_gallery *g = memory_gallery(3, 0, BM_FACE_F32);
+  bm_gallery *g = gc_memory_gallery(3, 0, BM_FACE_F32);
   bm_gallery_record *a = gf_record("alice", 1, 0, 1u << 1);
   OK(bm_gallery_record_set_metadata(a, "m1", 2));
   uint64_t seq1 = 0, seq2 = 0;
@@ -166,7 +150,7 @@ static void check_order(const bm_gallery_result *r, double max_fmr) {
 }
 
 START_TEST(test_identify_known_positions) {
-  bm_gallery *g = memory_gallery(4, 0, BM_FACE_F32);
+  bm_gallery *g = gc_memory_gallery(4, 0, BM_FACE_F32);
   enrol_people(g, PEOPLE, TWO_FINGERS);
   int rank1 = 0;
   for (int i = 0; i < PEOPLE; i += 4) {
@@ -222,7 +206,7 @@ START_TEST(test_identify_known_positions) {
 END_TEST
 
 START_TEST(test_identify_unknown_position) {
-  bm_gallery *g = memory_gallery(2, 0, BM_FACE_F32);
+  bm_gallery *g = gc_memory_gallery(2, 0, BM_FACE_F32);
   enrol_people(g, 20, TWO_FINGERS);
   bm_gallery_probe *probe = gf_latent_probe(7, 2, 5);
   bm_gallery_result *r = NULL;
@@ -300,7 +284,7 @@ START_TEST(test_same_results_any_shards_threads) {
   const uint32_t shard_counts[] = {1, 3, 8};
   bm_gallery *g[3];
   for (int k = 0; k < 3; ++k) {
-    g[k] = memory_gallery(shard_counts[k], 0, BM_FACE_F32);
+    g[k] = gc_memory_gallery(shard_counts[k], 0, BM_FACE_F32);
     enrol_people(g[k], 30, TWO_FINGERS);
   }
   const double penetrations[] = {1.0, 0.25};
@@ -327,7 +311,7 @@ START_TEST(test_faces_every_storage) {
   enum { D = 128, N = 50 };
   float e[D];
   for (int s = 0; s < 3; ++s) {
-    bm_gallery *g = memory_gallery(3, D, storages[s]);
+    bm_gallery *g = gc_memory_gallery(3, D, storages[s]);
     for (int i = 0; i < N; ++i) {
       char id[16];
       snprintf(id, sizeof id, "f%02d", i);
@@ -372,7 +356,7 @@ END_TEST
 START_TEST(test_face_and_fingers_fuse) {
   enum { D = 64 };
   float e[D];
-  bm_gallery *g = memory_gallery(2, D, BM_FACE_F32);
+  bm_gallery *g = gc_memory_gallery(2, D, BM_FACE_F32);
   for (int i = 0; i < 10; ++i) {
     char id[16];
     snprintf(id, sizeof id, "p%d", i);
@@ -401,7 +385,7 @@ START_TEST(test_face_and_fingers_fuse) {
 END_TEST
 
 START_TEST(test_cascade) {
-  bm_gallery *g = memory_gallery(4, 0, BM_FACE_F32);
+  bm_gallery *g = gc_memory_gallery(4, 0, BM_FACE_F32);
   enrol_people(g, 60, TWO_FINGERS);
   int found_exhaustive = 0, found_cascade = 0;
   for (int i = 0; i < 60; i += 6) {
@@ -486,7 +470,7 @@ static int cancel_progress(void *context, uint64_t done, uint64_t total) {
 }
 
 START_TEST(test_dedup) {
-  bm_gallery *g = memory_gallery(3, 0, BM_FACE_F32);
+  bm_gallery *g = gc_memory_gallery(3, 0, BM_FACE_F32);
   enrol_people(g, 24, TWO_FINGERS);
   /* planted duplicates: other impressions of persons 3 and 10 under new ids, and a third of person 3 */
   const char *dup_ids[] = {"dup-a", "dup-b", "dup-c"};
@@ -570,7 +554,7 @@ START_TEST(test_persistence_round_trip) {
   options.shard_count = 5;
   options.face_dimension = 64;
   options.sync = BM_GALLERY_SYNC_DEFERRED;
-  bm_gallery *disk = NULL, *memory = memory_gallery(2, 64, BM_FACE_F32);
+  bm_gallery *disk = NULL, *memory = gc_memory_gallery(2, 64, BM_FACE_F32);
   OK(bm_gallery_open(dir, &options, &disk));
   bm_gallery *second = NULL;
   ck_assert_int_eq(bm_gallery_open(dir, &options, &second), BM_ERR_LOCKED);

@@ -15,16 +15,11 @@
 #include "gallery/file_io.h"
 #include "gallery/gallery_internal.h"
 #include "gallery/store.h"
+#include "gallery_check.h"
 #include "gallery_fixtures.h"
 #include "gallery_invariance.h"
 #include "gallery_test_support.h"
 #include "test_support.h"
-
-#define OK(call)                                                                                            \
-  do {                                                                                                      \
-    bm_status status_ = (call);                                                                             \
-    ck_assert_msg(status_ == BM_OK, "%s: %s %s", #call, bm_error_name(status_), bm_last_error_message()); \
-  } while (0)
 
 /* A failing call must give its specific code and a message. */
 #define FAILS(call, code)                                          \
@@ -35,17 +30,6 @@
   } while (0)
 
 enum { D = 64 };
-
-static bm_gallery *memory_gallery(uint32_t shards, uint32_t face_dimension, bm_face_storage storage) {
-  bm_gallery_options options;
-  bm_gallery_options_init(&options);
-  options.shard_count = shards;
-  options.face_dimension = face_dimension;
-  options.face_storage = storage;
-  bm_gallery *g = NULL;
-  OK(bm_gallery_create(&options, &g));
-  return g;
-}
 
 /* Unit vector of e in double, for reference cosines. */
 static void unit(const float *e, double *out, size_t n) {
@@ -177,7 +161,7 @@ START_TEST(test_record_faces_api) {
   ck_assert_uint_eq(bm_gallery_record_face_count(r), 2);
 
   /* a gallery of another dimension refuses the record */
-  bm_gallery *g = memory_gallery(2, D, BM_FACE_F32);
+  bm_gallery *g = gc_memory_gallery(2, D, BM_FACE_F32);
   FAILS(bm_gallery_enroll(g, r, BM_GALLERY_INSERT, NULL), BM_ERR_DIMENSION);
   bm_gallery_close(g);
   bm_gallery_record_free(r);
@@ -189,7 +173,7 @@ END_TEST
 START_TEST(test_record_matches_on_its_nearest_face) {
   const bm_face_storage storages[] = {BM_FACE_F32, BM_FACE_F16, BM_FACE_INT8};
   for (int s = 0; s < 3; ++s) {
-    bm_gallery *g = memory_gallery(3, D, storages[s]);
+    bm_gallery *g = gc_memory_gallery(3, D, storages[s]);
     /* 30 people with two photos each: a far one (an unrelated vector) and a
      * near one; "target" holds its near photo second, "first" first */
     for (uint64_t i = 0; i < 30; ++i) {
@@ -267,7 +251,7 @@ END_TEST
 /* ------------------------------------------------------------ merge / replace / delete */
 
 START_TEST(test_merge_appends_replace_replaces) {
-  bm_gallery *g = memory_gallery(2, D, BM_FACE_F32);
+  bm_gallery *g = gc_memory_gallery(2, D, BM_FACE_F32);
   const uint64_t one[1] = {1}, two[2] = {2, 3}, many[BM_GALLERY_MAX_FACES] = {0};
   bm_gallery_record *r = face_record("x", one, 1);
   OK(bm_gallery_enroll(g, r, BM_GALLERY_INSERT, NULL));
@@ -325,7 +309,7 @@ START_TEST(test_merge_appends_replace_replaces) {
 END_TEST
 
 START_TEST(test_delete_and_compaction) {
-  bm_gallery *g = memory_gallery(3, D, BM_FACE_INT8);
+  bm_gallery *g = gc_memory_gallery(3, D, BM_FACE_INT8);
   for (uint64_t i = 0; i < 40; ++i) {
     char id[16];
     snprintf(id, sizeof id, "r%02u", (unsigned)i);
@@ -403,7 +387,7 @@ END_TEST
  * no dead fingers to do it): 700 records of 3 faces replaced by records of
  * 1 leave at most about as many dead rows as live ones. */
 START_TEST(test_dead_face_rows_compact_by_themselves) {
-  bm_gallery *g = memory_gallery(1, D, BM_FACE_F32);
+  bm_gallery *g = gc_memory_gallery(1, D, BM_FACE_F32);
   enum { N = 700 };
   for (int pass = 0; pass < 2; ++pass)
     for (uint64_t i = 0; i < N; ++i) {
@@ -503,7 +487,7 @@ static void write_step(bm_gallery *disk, bm_gallery *memory, int step) {
 
 START_TEST(test_reopen_from_log_and_snapshot) {
   char *dir = gt_make_directory();
-  bm_gallery *memory = memory_gallery(1, D, BM_FACE_F32);
+  bm_gallery *memory = gc_memory_gallery(1, D, BM_FACE_F32);
   bm_gallery *disk = open_dir(dir, 4);
   write_step(disk, memory, 0);
   bm_gallery_close(disk);
@@ -777,7 +761,7 @@ START_TEST(test_same_results_any_shards_threads) {
   const uint32_t shards[] = {1, 3, 7};
   for (int s = 0; s < 3; ++s) {
     bm_gallery *g[3];
-    for (int k = 0; k < 3; ++k) g[k] = memory_gallery(shards[k], D, storages[s]);
+    for (int k = 0; k < 3; ++k) g[k] = gc_memory_gallery(shards[k], D, storages[s]);
     for (uint64_t i = 0; i < 60; ++i) {
       char id[16];
       snprintf(id, sizeof id, "q%02u", (unsigned)i);
@@ -842,7 +826,7 @@ START_TEST(test_same_results_any_shards_threads) {
 END_TEST
 
 START_TEST(test_dedup_uses_the_best_pair_of_faces) {
-  bm_gallery *g = memory_gallery(2, D, BM_FACE_F32);
+  bm_gallery *g = gc_memory_gallery(2, D, BM_FACE_F32);
   /* a and b share one photo of person 5 (b holds a noisy copy) among
    * unrelated ones; c holds only unrelated photos */
   float e[D];
@@ -904,7 +888,7 @@ END_TEST
 START_TEST(test_small_top_k_is_a_prefix_of_a_large_one) {
   const bm_face_storage storages[] = {BM_FACE_F32, BM_FACE_INT8};
   for (int s = 0; s < 2; ++s) {
-    bm_gallery *g = memory_gallery(2, D, storages[s]);
+    bm_gallery *g = gc_memory_gallery(2, D, storages[s]);
     for (uint64_t i = 0; i < 3000; ++i) {
       char id[16];
       snprintf(id, sizeof id, "t%04u", (unsigned)i);
