@@ -527,14 +527,28 @@ static size_t v1_record(const char *id, const float *face, uint8_t *out) {
   return at + 4;
 }
 
-/* The gallery configuration as version 1 wrote it: one shard, D-d f32
- * faces, no prefilter codes. */
-static void v1_config(uint8_t out[32]) {
+/* The gallery configuration as version 1 wrote it: `shards` shards, D-d
+ * f32 faces, no prefilter codes. */
+static void v1_config(uint32_t shards, uint8_t out[32]) {
   memset(out, 0, 32);
   bm_put_u32_(out, 1);
-  bm_put_u32_(out + 4, 1);
+  bm_put_u32_(out + 4, shards);
   bm_put_u32_(out + 8, D);
   bm_put_u32_(out + 12, BM_FACE_F32);
+}
+
+/* The store of directory `dir` opened below the gallery, to write what
+ * version 1 wrote: its log starts with the version-1 configuration of
+ * `shards` shards, also left in `config` for a snapshot section. */
+static bm_store_ *v1_store(const char *dir, uint32_t shards, uint8_t config[32]) {
+  bm_store_options_ store_options = {0};
+  store_options.sync_policy = BM_SYNC_EACH_;
+  bm_store_callbacks_ callbacks = {NULL, NULL, NULL};
+  bm_store_ *store = NULL;
+  OK(bm_store_open_(dir, &store_options, &callbacks, &store));
+  v1_config(shards, config);
+  OK(bm_store_append_(store, BM_GALLERY_LOG_CONFIG_, config, 32, NULL));
+  return store;
 }
 
 static void normalised(uint64_t seed, float *out) {
@@ -552,15 +566,8 @@ START_TEST(test_snapshot_sections_name_their_shards) {
   const char *expected[3] = {"appears twice", "beyond the gallery's shard count", "belongs to another shard"};
   for (int kase = 0; kase < 3; ++kase) {
     char *dir = gt_make_directory();
-    bm_store_options_ store_options = {0};
-    store_options.sync_policy = BM_SYNC_EACH_;
-    bm_store_callbacks_ callbacks = {NULL, NULL, NULL};
-    bm_store_ *store = NULL;
-    OK(bm_store_open_(dir, &store_options, &callbacks, &store));
     uint8_t config[32], section[1024];
-    v1_config(config);
-    bm_put_u32_(config + 4, 2); /* two shards */
-    OK(bm_store_append_(store, BM_GALLERY_LOG_CONFIG_, config, sizeof config, NULL));
+    bm_store_ *store = v1_store(dir, 2, config);
     float face[D];
     normalised(70, face);
     const size_t length = v1_record("old0", face, section + 20);
@@ -679,14 +686,8 @@ END_TEST
 START_TEST(test_old_format_directory) {
   for (int with_snapshot = 0; with_snapshot < 2; ++with_snapshot) {
     char *dir = gt_make_directory();
-    bm_store_options_ store_options = {0};
-    store_options.sync_policy = BM_SYNC_EACH_;
-    bm_store_callbacks_ callbacks = {NULL, NULL, NULL};
-    bm_store_ *store = NULL;
-    OK(bm_store_open_(dir, &store_options, &callbacks, &store));
     uint8_t config[32], record[512];
-    v1_config(config);
-    OK(bm_store_append_(store, BM_GALLERY_LOG_CONFIG_, config, sizeof config, NULL));
+    bm_store_ *store = v1_store(dir, 1, config);
     float faces[3][D];
     for (int i = 0; i < 3; ++i) normalised((uint64_t)(60 + i), faces[i]);
     if (with_snapshot) {
