@@ -18,7 +18,8 @@
  * ridges of 8.1..10.3 px use the mean kernel; the neighbouring steps are
  * 7.3 and 11.6 px. Kernels are built on first use. The inner loop runs over
  * the 8 pixels of a block row with one kernel tap at a time, which the
- * compiler vectorises. */
+ * compiler vectorises. The filter reads the contrast-normalised image
+ * (normalise.c), in which sweat dots and blots are clipped. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,14 +81,24 @@ bm_status bm_enhance_binarise_(const work_image_ *work, const ridge_field_ *fiel
   float *kernels = malloc(sizeof(float) * ORIENTATIONS_ * FREQUENCIES_ * KERNEL_TAPS_);
   uint8_t built[ORIENTATIONS_ * FREQUENCIES_] = {0};
   float *input = malloc(sizeof(float) * (size_t)margin_width * (height + 2 * RADIUS_));
-  if (!kernels || !input) {
+  float *normalised = malloc(sizeof(float) * (size_t)width * height);
+  if (!kernels || !input || !normalised) {
     free(kernels);
     free(input);
+    free(normalised);
     return bm_fail_(BM_ERR_OUT_OF_MEMORY, "enhancement buffers for %dx%d pixels", width, height);
   }
+  const bm_status status = bm_normalise_contrast_(work, normalised);
+  if (status != BM_OK) {
+    free(kernels);
+    free(input);
+    free(normalised);
+    return status;
+  }
+  /* The filter reads RADIUS_ pixels past the image: edges replicated. */
   for (int y = -RADIUS_; y < height + RADIUS_; ++y) {
     const int source_y = y < 0 ? 0 : (y >= height ? height - 1 : y);
-    const uint8_t *source = work->pixels + (size_t)source_y * width;
+    const float *source = normalised + (size_t)source_y * width;
     float *row = input + (size_t)(y + RADIUS_) * margin_width;
     for (int x = -RADIUS_; x < width + RADIUS_; ++x) {
       const int source_x = x < 0 ? 0 : (x >= width ? width - 1 : x);
@@ -125,5 +136,6 @@ bm_status bm_enhance_binarise_(const work_image_ *work, const ridge_field_ *fiel
     }
   free(kernels);
   free(input);
+  free(normalised);
   return BM_OK;
 }

@@ -61,6 +61,10 @@ bm_status bm_ridge_field_check_fingerprint_(const ridge_field_ *field);
  * neighbouring blocks, and drops unclear blocks from the foreground's margin. */
 bm_status bm_ridge_frequency_compute_(const work_image_ *work, ridge_field_ *field);
 
+/* out (padded_width x padded_height): each pixel's deviation from its local
+ * mean in local standard deviations, clipped to +-2 (sweat dots, blots). */
+bm_status bm_normalise_contrast_(const work_image_ *work, float *out);
+
 /* Contextual filtering: out[i] = 1 on ridge pixels of the foreground, else 0. */
 bm_status bm_enhance_binarise_(const work_image_ *work, const ridge_field_ *field, uint8_t *ridges);
 

@@ -6,6 +6,7 @@ set(BM_EXTRACT_SOURCES
   core/src/extract/resample.c
   core/src/extract/ridge_field.c
   core/src/extract/ridge_frequency.c
+  core/src/extract/normalise.c
   core/src/extract/enhance.c
   core/src/extract/skeleton.c
   core/src/extract/minutiae.c
