@@ -109,11 +109,55 @@ START_TEST(branch_along_the_flow_is_kept) {
 }
 END_TEST
 
+/* A dotted ridge: a gap, a fragment shorter than the short-ridge length, a
+ * gap, and the ridge goes on. The fragment is removed; the endings either
+ * side of it, 28 px apart (more than the broken-ridge distance at a 12 px
+ * period), are the near sides of gaps and go too. */
+START_TEST(endings_facing_a_fragment_are_removed) {
+  scene s;
+  scene_init(&s, 12.0f);
+  const int y = 40 + 12 * 10;
+  for (int row = 40; row < SIDE - 40; row += 12)
+    if (row != y) draw_line(&s, 40, row, SIDE - 41, row);
+  draw_line(&s, 40, y, 140, y);
+  draw_line(&s, 148, y, 160, y);
+  draw_line(&s, 168, y, SIDE - 41, y);
+  minutia_candidate_ *found = NULL;
+  size_t count = 0;
+  ck_assert_int_eq(bm_minutiae_detect_(s.skeleton, &s.work, &s.field, &found, &count), BM_OK);
+  ck_assert_uint_eq(minutiae_near(found, count, 154.0f, (float)y, 30.0f), 0);
+  free(found);
+  scene_free(&s);
+}
+END_TEST
+
+/* A fragment farther along than the broken-ridge distance does not remove
+ * a ridge ending. */
+START_TEST(ending_away_from_a_fragment_is_kept) {
+  scene s;
+  scene_init(&s, 12.0f);
+  const int y = 40 + 12 * 10;
+  for (int row = 40; row < SIDE - 40; row += 12)
+    if (row != y) draw_line(&s, 40, row, SIDE - 41, row);
+  draw_line(&s, 40, y, 140, y);
+  draw_line(&s, 176, y, 188, y); /* 36 px on: three periods */
+  minutia_candidate_ *found = NULL;
+  size_t count = 0;
+  ck_assert_int_eq(bm_minutiae_detect_(s.skeleton, &s.work, &s.field, &found, &count), BM_OK);
+  ck_assert_uint_eq(minutiae_near(found, count, 140.0f, (float)y, 3.0f), 1);
+  ck_assert_uint_eq(minutiae_near(found, count, 182.0f, (float)y, 10.0f), 0);
+  free(found);
+  scene_free(&s);
+}
+END_TEST
+
 int main(void) {
   Suite *suite = suite_create("minutiae");
   TCase *tc = tcase_create("minutiae");
   tcase_add_test(tc, oblique_bridge_is_removed_at_the_local_period);
   tcase_add_test(tc, branch_along_the_flow_is_kept);
+  tcase_add_test(tc, endings_facing_a_fragment_are_removed);
+  tcase_add_test(tc, ending_away_from_a_fragment_is_kept);
   suite_add_tcase(suite, tc);
   return bm_test_run_suite(suite);
 }

@@ -42,6 +42,9 @@
 #define CLEAR_RIDGES_ 0.8f
 
 enum { TRACE_END = 0, TRACE_JUNCTION = 1, TRACE_LIMIT = 2 };
+/* minutia_candidate_.removed: kept (0), removed (1), or removed as an end of
+ * a short isolated ridge, which still marks a gap for the broken-ridge rule. */
+enum { REMOVED_ = 1, FRAGMENT_END_ = 2 };
 
 static const int ring_dx_[8] = {0, 1, 1, 1, 0, -1, -1, -1};
 static const int ring_dy_[8] = {-1, -1, 0, 1, 1, 1, 0, -1};
@@ -264,9 +267,9 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
       const float period = local_period_(field, m->x, m->y);
       const int short_ridge = (int)lroundf(SHORT_RIDGE_PERIODS_ * period), spur = (int)lroundf(SPUR_PERIODS_ * period);
       const int reason = trace_(&view, x, y, short_ridge, 0, &end_x, &end_y, &taken);
-      if (reason == TRACE_END && taken < short_ridge) m->removed = 1; /* short isolated ridge */
+      if (reason == TRACE_END && taken < short_ridge) m->removed = FRAGMENT_END_; /* short isolated ridge */
       if (reason == TRACE_JUNCTION && taken < spur) {
-        m->removed = 1;
+        m->removed = REMOVED_;
         spur_junction[i] = end_y * view.width + end_x;
       }
       /* Direction from a trace of fixed length, through junctions. */
@@ -308,7 +311,7 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
             const float theta = field_at_(field, field->orientation, m->x, m->y);
             const float bx = (float)(end_x - x), by = (float)(end_y - y), span = sqrtf(bx * bx + by * by);
             if (span > 0 && fabsf(bx * cosf(theta) + by * sinf(theta)) < 0.5f * span) {
-              m->removed = 1;
+              m->removed = REMOVED_;
               spur_junction[i] = end_y * view.width + end_x;
             }
           }
@@ -344,16 +347,23 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
     const int jx = spur_junction[i] % view.width, jy = spur_junction[i] / view.width;
     for (size_t j = 0; j < count; ++j)
       if (list[j].type == BM_MINUTIA_BIFURCATION && fabsf(list[j].x - jx) <= 2 && fabsf(list[j].y - jy) <= 2)
-        list[j].removed = 1;
+        list[j].removed = REMOVED_;
   }
 
   /* Pairwise rules, decided on the set that survived the ridge tests. */
   uint8_t *drop = calloc(count ? count : 1, 1);
   if (!drop) status = bm_fail_(BM_ERR_OUT_OF_MEMORY, "pair flags");
+  /* A short fragment's ends take part as partners of the broken-ridge
+   * rule only: on a dotted ridge the pieces between gaps are short ridges,
+   * and once they are gone the endings on either side face each other
+   * across more than the broken-ridge distance. An ending that faces a
+   * fragment is the near side of a gap, not where a ridge ends. */
   for (size_t i = 0; status == BM_OK && i < count; ++i) {
-    if (list[i].removed) continue;
+    if (list[i].removed && list[i].removed != FRAGMENT_END_) continue;
     for (size_t j = i + 1; j < count; ++j) {
-      if (list[j].removed) continue;
+      if (list[j].removed && list[j].removed != FRAGMENT_END_) continue;
+      if (list[i].removed && list[j].removed) continue; /* two fragments */
+      const int with_fragment = list[i].removed || list[j].removed;
       const float dx = list[j].x - list[i].x, dy = list[j].y - list[i].y;
       if (fabsf(dy) > BROKEN_RIDGE_PERIODS_ * BM_MAX_RIDGE_PERIOD_) {
         if (dy > BROKEN_RIDGE_PERIODS_ * BM_MAX_RIDGE_PERIOD_) break; /* list is in row order */
@@ -362,13 +372,13 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
       const float period =
           0.5f * (local_period_(field, list[i].x, list[i].y) + local_period_(field, list[j].x, list[j].y));
       const float distance = sqrtf(dx * dx + dy * dy);
-      if (distance < CLUSTER_PERIODS_ * period) {
+      if (!with_fragment && distance < CLUSTER_PERIODS_ * period) {
         drop[i] = drop[j] = 1;
         continue;
       }
       const int both_endings = list[i].type == BM_MINUTIA_RIDGE_ENDING && list[j].type == BM_MINUTIA_RIDGE_ENDING;
       const int both_bifurcations = list[i].type == BM_MINUTIA_BIFURCATION && list[j].type == BM_MINUTIA_BIFURCATION;
-      if (both_bifurcations && distance < BRIDGE_PERIODS_APART_ * period) {
+      if (!with_fragment && both_bifurcations && distance < BRIDGE_PERIODS_APART_ * period) {
         drop[i] = drop[j] = 1;
         continue;
       }
@@ -384,7 +394,7 @@ bm_status bm_minutiae_detect_(const uint8_t *skeleton, const work_image_ *work, 
     }
   }
   for (size_t i = 0; i < count; ++i)
-    if (drop && drop[i]) list[i].removed = 1;
+    if (drop && drop[i]) list[i].removed = REMOVED_;
   free(drop);
 
   /* Border, reliability and quality. */
