@@ -68,6 +68,14 @@ static bm_gallery_record *face_record(const char *id, const uint64_t *seeds, siz
   return r;
 }
 
+/* Enrols face_record(id, seeds, count) with `mode`, which must succeed. */
+static void enrol_faces(bm_gallery *g, const char *id, const uint64_t *seeds, size_t count,
+                        bm_gallery_enroll_mode mode) {
+  bm_gallery_record *r = face_record(id, seeds, count);
+  OK(bm_gallery_enroll(g, r, mode, NULL));
+  bm_gallery_record_free(r);
+}
+
 static bm_gallery_probe *face_probe(uint64_t seed, float noise, uint64_t noise_seed) {
   bm_gallery_probe *probe = NULL;
   OK(bm_gallery_probe_create(&probe));
@@ -180,9 +188,7 @@ START_TEST(test_record_matches_on_its_nearest_face) {
       char id[16];
       snprintf(id, sizeof id, "p%02u", (unsigned)i);
       const uint64_t seeds[2] = {1000 + i, i};
-      bm_gallery_record *r = face_record(id, seeds, 2);
-      OK(bm_gallery_enroll(g, r, BM_GALLERY_INSERT, NULL));
-      bm_gallery_record_free(r);
+      enrol_faces(g, id, seeds, 2, BM_GALLERY_INSERT);
     }
     const uint64_t only_near[1] = {7}, near_first[2] = {7, 2007};
     bm_gallery_record *single = face_record("single", only_near, 1), *first = face_record("first", near_first, 2);
@@ -253,10 +259,8 @@ END_TEST
 START_TEST(test_merge_appends_replace_replaces) {
   bm_gallery *g = gc_memory_gallery(2, D, BM_FACE_F32);
   const uint64_t one[1] = {1}, two[2] = {2, 3}, many[BM_GALLERY_MAX_FACES] = {0};
-  bm_gallery_record *r = face_record("x", one, 1);
-  OK(bm_gallery_enroll(g, r, BM_GALLERY_INSERT, NULL));
-  bm_gallery_record_free(r);
-  r = face_record("x", two, 2);
+  enrol_faces(g, "x", one, 1, BM_GALLERY_INSERT);
+  bm_gallery_record *r = face_record("x", two, 2);
   OK(bm_gallery_record_set_metadata(r, "m", 1));
   OK(bm_gallery_enroll(g, r, BM_GALLERY_MERGE, NULL));
   bm_gallery_record_free(r);
@@ -279,9 +283,7 @@ START_TEST(test_merge_appends_replace_replaces) {
   OK(bm_gallery_get(g, "x", &got));
   ck_assert_uint_eq(bm_gallery_record_face_count(got), 3);
   bm_gallery_record_free(got);
-  r = face_record("x", many, BM_GALLERY_MAX_FACES - 3);
-  OK(bm_gallery_enroll(g, r, BM_GALLERY_MERGE, NULL));
-  bm_gallery_record_free(r);
+  enrol_faces(g, "x", many, BM_GALLERY_MAX_FACES - 3, BM_GALLERY_MERGE);
   OK(bm_gallery_get_stats(g, &stats));
   ck_assert_uint_eq(stats.faces, BM_GALLERY_MAX_FACES);
 
@@ -316,9 +318,7 @@ START_TEST(test_delete_and_compaction) {
     uint64_t seeds[5];
     const size_t count = 1 + i % 5;
     for (size_t k = 0; k < count; ++k) seeds[k] = 50 * k + i;
-    bm_gallery_record *r = face_record(id, seeds, count);
-    OK(bm_gallery_enroll(g, r, BM_GALLERY_INSERT, NULL));
-    bm_gallery_record_free(r);
+    enrol_faces(g, id, seeds, count, BM_GALLERY_INSERT);
   }
   uint64_t live_faces = 0;
   for (uint64_t i = 0; i < 40; ++i) live_faces += 1 + i % 5;
@@ -334,9 +334,7 @@ START_TEST(test_delete_and_compaction) {
     char id[16];
     snprintf(id, sizeof id, "r%02u", (unsigned)i);
     const uint64_t seeds[2] = {900 + i, i};
-    bm_gallery_record *r = face_record(id, seeds, 2);
-    OK(bm_gallery_enroll(g, r, BM_GALLERY_REPLACE, NULL));
-    bm_gallery_record_free(r);
+    enrol_faces(g, id, seeds, 2, BM_GALLERY_REPLACE);
     live_faces += 2 - (1 + i % 5);
   }
   bm_gallery_stats before, after;
@@ -394,9 +392,7 @@ START_TEST(test_dead_face_rows_compact_by_themselves) {
       char id[16];
       snprintf(id, sizeof id, "c%03u", (unsigned)i);
       const uint64_t seeds[3] = {i, N + i, 2 * N + i};
-      bm_gallery_record *r = face_record(id, seeds, pass ? 1 : 3);
-      OK(bm_gallery_enroll(g, r, pass ? BM_GALLERY_REPLACE : BM_GALLERY_INSERT, NULL));
-      bm_gallery_record_free(r);
+      enrol_faces(g, id, seeds, pass ? 1 : 3, pass ? BM_GALLERY_REPLACE : BM_GALLERY_INSERT);
     }
   bm_gallery_stats stats;
   OK(bm_gallery_get_stats(g, &stats));
@@ -730,9 +726,7 @@ START_TEST(test_old_format_directory) {
     }
     /* continue in the new format: old0 gains a face */
     const uint64_t more[1] = {99};
-    bm_gallery_record *r = face_record("old0", more, 1);
-    OK(bm_gallery_enroll(g, r, BM_GALLERY_MERGE, NULL));
-    bm_gallery_record_free(r);
+    enrol_faces(g, "old0", more, 1, BM_GALLERY_MERGE);
     OK(bm_gallery_sync(g));
     bm_gallery_close(g);
     for (int round = 0; round < 2; ++round) {
@@ -894,9 +888,7 @@ START_TEST(test_small_top_k_is_a_prefix_of_a_large_one) {
       char id[16];
       snprintf(id, sizeof id, "t%04u", (unsigned)i);
       const uint64_t seeds[3] = {i % 1500, 5000 + i, 9000 + i}; /* pairs of records share a photo: ties */
-      bm_gallery_record *r = face_record(id, seeds, 1 + i % 3);
-      OK(bm_gallery_enroll(g, r, BM_GALLERY_INSERT, NULL));
-      bm_gallery_record_free(r);
+      enrol_faces(g, id, seeds, 1 + i % 3, BM_GALLERY_INSERT);
     }
     for (uint64_t q = 0; q < 3; ++q) {
       bm_gallery_probe *probe = face_probe(q * 400, 0.8f, q);
