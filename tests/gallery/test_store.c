@@ -51,6 +51,24 @@ static void checkpoint_through_(bm_store_ *store, uint64_t last) {
   gt_records_free(&state);
 }
 
+/* Opens the store without looking at what it recovers. */
+static bm_store_ *reopen_(const char *directory) {
+  gt_records records = {0};
+  bm_store_ *store = open_collecting_(directory, NULL, &records);
+  gt_records_free(&records);
+  return store;
+}
+
+/* Writes a history into `directory`: records 1..checkpointed, a checkpoint
+ * through them, then records checkpointed+1..last; closes the store. */
+static void write_checkpointed_history_(const char *directory, uint64_t checkpointed, uint64_t last) {
+  bm_store_ *store = reopen_(directory);
+  append_range_(store, 1, checkpointed);
+  checkpoint_through_(store, checkpointed);
+  append_range_(store, checkpointed + 1, last);
+  bm_store_close_(store);
+}
+
 /* Reopens and checks the recovered records are exactly 1..last. */
 static void expect_recovered_(const char *directory, uint64_t last) {
   gt_records records = {0};
@@ -253,12 +271,7 @@ END_TEST
 
 START_TEST(test_checkpoint_then_appends_then_reopen) {
   char *directory = gt_make_directory();
-  gt_records records = {0};
-  bm_store_ *store = open_collecting_(directory, NULL, &records);
-  append_range_(store, 1, 50);
-  checkpoint_through_(store, 50);
-  append_range_(store, 51, 80);
-  bm_store_close_(store);
+  write_checkpointed_history_(directory, 50, 80);
   /* One snapshot, one log starting after it. */
   ck_assert_int_eq(gt_count_files(directory, "snapshot-"), 1);
   ck_assert_int_eq(gt_count_files(directory, "log-"), 1);
@@ -268,8 +281,7 @@ START_TEST(test_checkpoint_then_appends_then_reopen) {
   expect_recovered_(directory, 80);
 
   /* A second checkpoint, then another, with no appends in between. */
-  store = open_collecting_(directory, NULL, &records);
-  gt_records_free(&records);
+  bm_store_ *store = reopen_(directory);
   checkpoint_through_(store, 80);
   checkpoint_through_(store, 80);
   append_range_(store, 81, 90);
@@ -285,19 +297,13 @@ END_TEST
  * rebuilt by hand from copies of the files taken before and after. */
 START_TEST(test_crash_during_checkpoint) {
   char *directory = gt_make_directory();
-  gt_records records = {0};
-  bm_store_ *store = open_collecting_(directory, NULL, &records);
-  append_range_(store, 1, 25);
-  checkpoint_through_(store, 25);
-  append_range_(store, 26, 40);
-  bm_store_close_(store);
+  write_checkpointed_history_(directory, 25, 40);
   char *old_log = gt_find_file(directory, "log-"), *old_snapshot = gt_find_file(directory, "snapshot-");
   size_t old_log_size, old_snapshot_size;
   unsigned char *old_log_bytes = gt_read_file(old_log, &old_log_size);
   unsigned char *old_snapshot_bytes = gt_read_file(old_snapshot, &old_snapshot_size);
 
-  store = open_collecting_(directory, NULL, &records);
-  gt_records_free(&records);
+  bm_store_ *store = reopen_(directory);
   checkpoint_through_(store, 40);
   bm_store_close_(store);
   char *new_log = gt_find_file(directory, "log-"), *new_snapshot = gt_find_file(directory, "snapshot-");
@@ -320,8 +326,7 @@ START_TEST(test_crash_during_checkpoint) {
   gt_write_file(new_snapshot, new_snapshot_bytes, new_snapshot_size);
   expect_recovered_(directory, 40);
   ck_assert_int_eq(gt_count_files(directory, "snapshot-"), 1);
-  store = open_collecting_(directory, NULL, &records);
-  gt_records_free(&records);
+  store = reopen_(directory);
   append_range_(store, 41, 45);
   bm_store_close_(store);
   expect_recovered_(directory, 45);
@@ -329,7 +334,7 @@ START_TEST(test_crash_during_checkpoint) {
   /* 3. Killed after the new log, before the old files were deleted. */
   gt_remove_directory(directory);
   ck_assert_int_eq(mkdir(directory, 0755), 0);
-  store = open_collecting_(directory, NULL, &records);
+  store = reopen_(directory);
   append_range_(store, 1, 25);
   checkpoint_through_(store, 25);
   append_range_(store, 26, 40);
@@ -341,7 +346,6 @@ START_TEST(test_crash_during_checkpoint) {
   /* A temporary log from an interrupted log creation, too. */
   snprintf(temporary, sizeof temporary, "%s/log-00000000000000000099.wal.tmp", directory);
   gt_write_file(temporary, "partial", 7);
-  gt_records_free(&records);
   expect_recovered_(directory, 43);
   ck_assert_int_eq(gt_count_files(directory, "log-"), 1);
   ck_assert_int_eq(gt_count_files(directory, "snapshot-"), 1);
@@ -361,12 +365,8 @@ END_TEST
 /* Damage found at open is reported, never repaired by skipping. */
 START_TEST(test_damage_is_reported_at_open) {
   char *directory = gt_make_directory();
-  gt_records records = {0};
-  bm_store_ *store = open_collecting_(directory, NULL, &records);
-  append_range_(store, 1, 20);
-  checkpoint_through_(store, 20);
-  append_range_(store, 21, 40);
-  bm_store_close_(store);
+  write_checkpointed_history_(directory, 20, 40);
+  bm_store_ *store = NULL;
   char *log = gt_find_file(directory, "log-"), *snapshot = gt_find_file(directory, "snapshot-");
   size_t log_size, snapshot_size;
   unsigned char *log_bytes = gt_read_file(log, &log_size), *snapshot_bytes = gt_read_file(snapshot, &snapshot_size);
