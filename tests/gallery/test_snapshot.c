@@ -40,22 +40,42 @@ static char *snapshot_path_(const char *directory) {
   return path;
 }
 
-START_TEST(test_round_trip_mmap_and_read) {
-  char *directory = gt_make_directory(), *path = snapshot_path_(directory);
+/* What every test starts from: a scratch directory, the snapshot path in
+ * it, and SECTION_COUNT sections of pseudo-random bytes. */
+typedef struct snapshot_case_ {
+  char *directory, *path;
   bm_snapshot_section_ sections[SECTION_COUNT];
   unsigned char *buffers[SECTION_COUNT];
-  make_sections_(sections, buffers);
-  ck_assert_int_eq(bm_snapshot_write_(directory, path, 12345, sections, SECTION_COUNT, bm_file_io_default_()), BM_OK);
+} snapshot_case_;
+
+static void snapshot_case_begin_(snapshot_case_ *f) {
+  f->directory = gt_make_directory();
+  f->path = snapshot_path_(f->directory);
+  make_sections_(f->sections, f->buffers);
+}
+
+static void snapshot_case_end_(snapshot_case_ *f) {
+  for (int i = 0; i < SECTION_COUNT; ++i) free(f->buffers[i]);
+  free(f->path);
+  gt_remove_directory(f->directory);
+  free(f->directory);
+}
+
+START_TEST(test_round_trip_mmap_and_read) {
+  snapshot_case_ f;
+  snapshot_case_begin_(&f);
+  ck_assert_int_eq(bm_snapshot_write_(f.directory, f.path, 12345, f.sections, SECTION_COUNT, bm_file_io_default_()),
+                   BM_OK);
   for (int use_mmap = 0; use_mmap <= 1; ++use_mmap) {
     bm_snapshot_ *snapshot = NULL;
-    ck_assert_int_eq(bm_snapshot_load_(path, use_mmap, &snapshot), BM_OK);
+    ck_assert_int_eq(bm_snapshot_load_(f.path, use_mmap, &snapshot), BM_OK);
     ck_assert_uint_eq(bm_snapshot_sequence_(snapshot), 12345);
     ck_assert_uint_eq(bm_snapshot_section_count_(snapshot), SECTION_COUNT);
     for (int i = 0; i < SECTION_COUNT; ++i) {
       const bm_snapshot_section_ *section = bm_snapshot_section_at_(snapshot, (size_t)i);
-      ck_assert_uint_eq(section->tag, sections[i].tag);
-      ck_assert_uint_eq(section->size, sections[i].size);
-      ck_assert_int_eq(memcmp(section->data, buffers[i], (size_t)sections[i].size), 0);
+      ck_assert_uint_eq(section->tag, f.sections[i].tag);
+      ck_assert_uint_eq(section->size, f.sections[i].size);
+      ck_assert_int_eq(memcmp(section->data, f.buffers[i], (size_t)f.sections[i].size), 0);
       uintptr_t address = (uintptr_t)section->data;
       ck_assert_uint_eq(address % BM_SNAPSHOT_ALIGNMENT_, 0);
       if (section->size >= BM_SNAPSHOT_PAGE_SECTION_) ck_assert_uint_eq(address % BM_SNAPSHOT_PAGE_ALIGNMENT_, 0);
@@ -67,16 +87,13 @@ START_TEST(test_round_trip_mmap_and_read) {
   }
   bm_snapshot_free_(NULL);
   /* No sections at all is a valid (empty) snapshot. */
-  ck_assert_int_eq(bm_snapshot_write_(directory, path, 7, NULL, 0, bm_file_io_default_()), BM_OK);
+  ck_assert_int_eq(bm_snapshot_write_(f.directory, f.path, 7, NULL, 0, bm_file_io_default_()), BM_OK);
   bm_snapshot_ *empty = NULL;
-  ck_assert_int_eq(bm_snapshot_load_(path, 1, &empty), BM_OK);
+  ck_assert_int_eq(bm_snapshot_load_(f.path, 1, &empty), BM_OK);
   ck_assert_uint_eq(bm_snapshot_section_count_(empty), 0);
   ck_assert_uint_eq(bm_snapshot_sequence_(empty), 7);
   bm_snapshot_free_(empty);
-  for (int i = 0; i < SECTION_COUNT; ++i) free(buffers[i]);
-  free(path);
-  gt_remove_directory(directory);
-  free(directory);
+  snapshot_case_end_(&f);
 }
 END_TEST
 
@@ -84,13 +101,11 @@ END_TEST
  * that section, every flip in the header or table is reported too. Bytes
  * in alignment gaps carry no data and are not checked. */
 START_TEST(test_flipped_byte_is_reported) {
-  char *directory = gt_make_directory(), *path = snapshot_path_(directory);
-  bm_snapshot_section_ sections[SECTION_COUNT];
-  unsigned char *buffers[SECTION_COUNT];
-  make_sections_(sections, buffers);
-  ck_assert_int_eq(bm_snapshot_write_(directory, path, 1, sections, SECTION_COUNT, bm_file_io_default_()), BM_OK);
+  snapshot_case_ f;
+  snapshot_case_begin_(&f);
+  ck_assert_int_eq(bm_snapshot_write_(f.directory, f.path, 1, f.sections, SECTION_COUNT, bm_file_io_default_()), BM_OK);
   size_t size;
-  unsigned char *original = gt_read_file(path, &size);
+  unsigned char *original = gt_read_file(f.path, &size);
   uint64_t table_end = BM_SNAPSHOT_HEADER_SIZE_ + SECTION_COUNT * BM_SNAPSHOT_ENTRY_SIZE_;
   int checked_sections = 0;
   for (uint64_t position = 0; position < size; position += position < table_end ? 1 : 127) {
@@ -109,11 +124,11 @@ START_TEST(test_flipped_byte_is_reported) {
     }
     if (!expected) continue; /* alignment padding */
     original[position] ^= 0x04;
-    gt_write_file(path, original, size);
+    gt_write_file(f.path, original, size);
     original[position] ^= 0x04;
     for (int use_mmap = 0; use_mmap <= 1; ++use_mmap) {
       bm_snapshot_ *snapshot = NULL;
-      ck_assert_int_eq(bm_snapshot_load_(path, use_mmap, &snapshot), BM_ERR_CORRUPT);
+      ck_assert_int_eq(bm_snapshot_load_(f.path, use_mmap, &snapshot), BM_ERR_CORRUPT);
       ck_assert_ptr_null(snapshot);
       ck_assert_msg(strstr(bm_last_error_message(), expected) != NULL, "byte %llu: '%s' lacks '%s'",
                     (unsigned long long)position, bm_last_error_message(), expected);
@@ -121,47 +136,40 @@ START_TEST(test_flipped_byte_is_reported) {
   }
   ck_assert_int_gt(checked_sections, 100);
   /* A truncated file is damage too. */
-  gt_write_file(path, original, size - 1);
+  gt_write_file(f.path, original, size - 1);
   bm_snapshot_ *snapshot = NULL;
-  ck_assert_int_eq(bm_snapshot_load_(path, 1, &snapshot), BM_ERR_CORRUPT);
-  gt_write_file(path, original, 10);
-  ck_assert_int_eq(bm_snapshot_load_(path, 0, &snapshot), BM_ERR_CORRUPT);
-  for (int i = 0; i < SECTION_COUNT; ++i) free(buffers[i]);
+  ck_assert_int_eq(bm_snapshot_load_(f.path, 1, &snapshot), BM_ERR_CORRUPT);
+  gt_write_file(f.path, original, 10);
+  ck_assert_int_eq(bm_snapshot_load_(f.path, 0, &snapshot), BM_ERR_CORRUPT);
   free(original);
-  free(path);
-  gt_remove_directory(directory);
-  free(directory);
+  snapshot_case_end_(&f);
 }
 END_TEST
 
 /* A write or fsync failure while writing a new snapshot leaves the old
  * one as it was and no temporary file behind. */
 START_TEST(test_failed_write_keeps_previous) {
-  char *directory = gt_make_directory(), *path = snapshot_path_(directory);
-  bm_snapshot_section_ sections[SECTION_COUNT];
-  unsigned char *buffers[SECTION_COUNT];
-  make_sections_(sections, buffers);
-  ck_assert_int_eq(bm_snapshot_write_(directory, path, 1, sections, 1, bm_file_io_default_()), BM_OK);
+  snapshot_case_ f;
+  snapshot_case_begin_(&f);
+  ck_assert_int_eq(bm_snapshot_write_(f.directory, f.path, 1, f.sections, 1, bm_file_io_default_()), BM_OK);
   for (int mode = 0; mode < 2; ++mode) {
     failing_io_reset();
     if (mode == 0) failing_io.writes_before_failure = 2;
     else failing_io.fsyncs_before_failure = 0;
-    ck_assert_int_eq(bm_snapshot_write_(directory, path, 2, sections, SECTION_COUNT, &failing_io_table), BM_ERR_IO);
-    ck_assert_int_eq(gt_count_files(directory, "snapshot-test.bms.tmp"), 0);
+    ck_assert_int_eq(bm_snapshot_write_(f.directory, f.path, 2, f.sections, SECTION_COUNT, &failing_io_table),
+                     BM_ERR_IO);
+    ck_assert_int_eq(gt_count_files(f.directory, "snapshot-test.bms.tmp"), 0);
     bm_snapshot_ *snapshot = NULL;
-    ck_assert_int_eq(bm_snapshot_load_(path, 1, &snapshot), BM_OK);
+    ck_assert_int_eq(bm_snapshot_load_(f.path, 1, &snapshot), BM_OK);
     ck_assert_uint_eq(bm_snapshot_sequence_(snapshot), 1);
     ck_assert_uint_eq(bm_snapshot_section_count_(snapshot), 1);
     bm_snapshot_free_(snapshot);
   }
-  ck_assert_int_eq(bm_snapshot_write_(NULL, path, 1, sections, 1, bm_file_io_default_()), BM_ERR_INVALID_ARGUMENT);
-  ck_assert_int_eq(bm_snapshot_write_(directory, path, 1, NULL, 2, bm_file_io_default_()), BM_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(bm_snapshot_write_(NULL, f.path, 1, f.sections, 1, bm_file_io_default_()), BM_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(bm_snapshot_write_(f.directory, f.path, 1, NULL, 2, bm_file_io_default_()), BM_ERR_INVALID_ARGUMENT);
   bm_snapshot_ *missing = NULL;
   ck_assert_int_eq(bm_snapshot_load_("/nonexistent/bm/snapshot.bms", 1, &missing), BM_ERR_NOT_FOUND);
-  for (int i = 0; i < SECTION_COUNT; ++i) free(buffers[i]);
-  free(path);
-  gt_remove_directory(directory);
-  free(directory);
+  snapshot_case_end_(&f);
 }
 END_TEST
 
