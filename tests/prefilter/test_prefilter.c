@@ -53,10 +53,16 @@ static bm_template *synthetic_finger(uint64_t seed, size_t count) {
   return tpl;
 }
 
-/* Rotates by `degrees` counter-clockwise on screen about the canvas centre, then shifts. */
-static bm_template *moved(const bm_template *source, double degrees, double dx, double dy) {
+/* A copy of `source` (image size and resolution included) holding the `n` minutiae `m` instead of its own. */
+static bm_template *with_minutiae(const bm_template *source, const bm_minutia *m, size_t n) {
   bm_template *tpl = NULL;
   ck_assert_int_eq(bm_template_clone(source, &tpl), BM_OK);
+  ck_assert_int_eq(bm_template_set_minutiae(tpl, m, n), BM_OK);
+  return tpl;
+}
+
+/* Rotates by `degrees` counter-clockwise on screen about the canvas centre, then shifts. */
+static bm_template *moved(const bm_template *source, double degrees, double dx, double dy) {
   const size_t count = bm_template_minutia_count(source);
   const bm_minutia *m = bm_template_minutiae(source);
   bm_minutia out[BM_MAX_MINUTIAE];
@@ -69,8 +75,7 @@ static bm_template *moved(const bm_template *source, double degrees, double dx, 
     double angle = fmod(m[i].angle + degrees, 360.0);
     out[i].angle = (float)(angle >= 360 ? 0 : angle);
   }
-  ck_assert_int_eq(bm_template_set_minutiae(tpl, out, count), BM_OK);
-  return tpl;
+  return with_minutiae(source, out, count);
 }
 
 static size_t code_bytes(void) { return bm_prefilter_code_bytes_(); }
@@ -205,9 +210,7 @@ START_TEST(test_partial_print) {
   for (size_t i = 0; i < count; ++i)
     if (bm_template_minutiae(tpl)[i].x < CANVAS / 2) kept[n++] = bm_template_minutiae(tpl)[i];
   ck_assert_uint_ge(n, 15);
-  bm_template *half = NULL;
-  ck_assert_int_eq(bm_template_clone(tpl, &half), BM_OK);
-  ck_assert_int_eq(bm_template_set_minutiae(half, kept, n), BM_OK);
+  bm_template *half = with_minutiae(tpl, kept, n);
   bm_template *turned = moved(half, 40, 30, -20);
   ck_assert_uint_eq(rank_of_mate(turned, tpl), 1);
   /* And the other way round: the partial print enrolled, the full one searched. */
@@ -236,9 +239,7 @@ START_TEST(test_noisy_mate) {
   for (int i = 0; i < 6; ++i)
     noisy[n++] = (bm_minutia){(uint16_t)(250 + next_random() % 300), (uint16_t)(200 + next_random() % 400),
                               (float)(next_random() % 360), 1, 50, {0, 0}};
-  bm_template *mate = NULL;
-  ck_assert_int_eq(bm_template_clone(tpl, &mate), BM_OK);
-  ck_assert_int_eq(bm_template_set_minutiae(mate, noisy, n), BM_OK);
+  bm_template *mate = with_minutiae(tpl, noisy, n);
   ck_assert_uint_eq(rank_of_mate(mate, tpl), 1);
   bm_template_free(tpl);
   bm_template_free(mate);
