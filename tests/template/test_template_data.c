@@ -11,10 +11,27 @@
 
 static const char *data_dir;
 
+/* The path of `relative` under the shared data folder (static storage, valid until the next call). */
+static const char *data_path(const char *relative) {
+  static char path[1024];
+  snprintf(path, sizeof path, "%s/%s", data_dir, relative);
+  return path;
+}
+
 static void glob_data(const char *pattern, glob_t *found) {
-  char full[1024];
-  snprintf(full, sizeof full, "%s/%s", data_dir, pattern);
-  ck_assert_int_eq(glob(full, 0, NULL, found), 0);
+  ck_assert_int_eq(glob(data_path(pattern), 0, NULL, found), 0);
+}
+
+/* The bytes of the shared data file `relative` (freed by the caller), which must be readable. */
+static unsigned char *load_data(const char *relative, size_t *size) {
+  unsigned char *bytes = test_load_file(data_path(relative), size);
+  ck_assert_msg(bytes != NULL, "%s cannot be read", relative);
+  return bytes;
+}
+
+/* The length an ISO 19794-2 record states for itself: bytes 8..11, big-endian. */
+static size_t iso_record_length(const unsigned char *record) {
+  return (size_t)record[8] << 24 | (size_t)record[9] << 16 | (size_t)record[10] << 8 | record[11];
 }
 
 START_TEST(test_all_fvc2002_iso_templates_parse) {
@@ -50,11 +67,8 @@ START_TEST(test_all_fvc2002_iso_templates_parse) {
 END_TEST
 
 START_TEST(test_fvc_record_fields_match_the_bytes) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/fvc2002_db1_b/101_1.iso", data_dir);
   size_t size = 0;
-  unsigned char *bytes = test_load_file(path, &size);
-  ck_assert_ptr_nonnull(bytes);
+  unsigned char *bytes = load_data("fvc2002_db1_b/101_1.iso", &size);
   bm_template *tpl = NULL;
   ck_assert_int_eq(bm_template_read_memory(bytes, size, &tpl), BM_OK);
   /* Minutia count is byte 27; the first minutia starts at byte 28. */
@@ -91,8 +105,7 @@ START_TEST(test_sourceafis_samples_parse_with_extended_data_and_padding) {
     unsigned char *original = test_load_file(path, &file_size);
     unsigned char out[1024];
     ck_assert_int_eq(bm_template_write_memory(tpl, BM_FORMAT_ISO_2005, 0, out, sizeof out, &written), BM_OK);
-    const size_t record_length = (size_t)original[8] << 24 | original[9] << 16 | original[10] << 8 | original[11];
-    ck_assert_uint_eq(written, record_length);
+    ck_assert_uint_eq(written, iso_record_length(original));
     ck_assert_mem_eq(out, original, written);
     free(original);
     bm_template_free(tpl);
@@ -138,12 +151,9 @@ START_TEST(test_tsinghua_xyt_files_parse) {
 END_TEST
 
 START_TEST(test_real_record_truncated_at_every_byte_is_rejected) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/sourceafis_iso_samples/iso-nonmatching.dat", data_dir);
   size_t size = 0;
-  unsigned char *bytes = test_load_file(path, &size);
-  ck_assert_ptr_nonnull(bytes);
-  const size_t record_length = (size_t)bytes[8] << 24 | bytes[9] << 16 | bytes[10] << 8 | bytes[11];
+  unsigned char *bytes = load_data("sourceafis_iso_samples/iso-nonmatching.dat", &size);
+  const size_t record_length = iso_record_length(bytes);
   for (size_t prefix = 0; prefix < record_length; ++prefix) {
     unsigned char *copy = malloc(prefix ? prefix : 1);
     memcpy(copy, bytes, prefix);
