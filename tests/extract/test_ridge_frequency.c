@@ -33,7 +33,11 @@ static period_stats measure(const uint8_t *pixels, int side, double ppi, double 
   ridge_field_ field = {0};
   ck_assert_int_eq(bm_resample_to_work_(image, &work), BM_OK);
   ck_assert_int_eq(bm_ridge_field_compute_(&work, &field), BM_OK);
-  ck_assert_int_eq(bm_ridge_frequency_compute_(&work, &field), BM_OK);
+  float *normalised = malloc(sizeof(float) * (size_t)work.padded_width * work.padded_height);
+  ck_assert_ptr_nonnull(normalised);
+  ck_assert_int_eq(bm_normalise_contrast_(&work, normalised), BM_OK);
+  ck_assert_int_eq(bm_ridge_frequency_compute_(&work, normalised, &field), BM_OK);
+  free(normalised);
   period_stats stats = {0, 0, 0};
   for (int by = 3; by < field.blocks_y - 3; ++by)
     for (int bx = 3; bx < field.blocks_x - 3; ++bx) {

@@ -73,7 +73,8 @@ static void build_kernel_(int orientation, int frequency_index, float *kernel) {
   for (int tap = 0; tap < KERNEL_TAPS_; ++tap) kernel[tap] -= sum * envelope[tap] / envelope_sum;
 }
 
-bm_status bm_enhance_binarise_(const work_image_ *work, const ridge_field_ *field, uint8_t *ridges) {
+bm_status bm_enhance_binarise_(const work_image_ *work, const float *normalised, const ridge_field_ *field,
+                               uint8_t *ridges) {
   const int width = work->padded_width, height = work->padded_height;
   const int margin_width = width + 2 * RADIUS_;
   /* Kernels are built on first use: a print needs a fraction of the
@@ -81,19 +82,10 @@ bm_status bm_enhance_binarise_(const work_image_ *work, const ridge_field_ *fiel
   float *kernels = malloc(sizeof(float) * ORIENTATIONS_ * FREQUENCIES_ * KERNEL_TAPS_);
   uint8_t built[ORIENTATIONS_ * FREQUENCIES_] = {0};
   float *input = malloc(sizeof(float) * (size_t)margin_width * (height + 2 * RADIUS_));
-  float *normalised = malloc(sizeof(float) * (size_t)width * height);
-  if (!kernels || !input || !normalised) {
+  if (!kernels || !input) {
     free(kernels);
     free(input);
-    free(normalised);
     return bm_fail_(BM_ERR_OUT_OF_MEMORY, "enhancement buffers for %dx%d pixels", width, height);
-  }
-  const bm_status status = bm_normalise_contrast_(work, normalised);
-  if (status != BM_OK) {
-    free(kernels);
-    free(input);
-    free(normalised);
-    return status;
   }
   /* The filter reads RADIUS_ pixels past the image: edges replicated. */
   for (int y = -RADIUS_; y < height + RADIUS_; ++y) {
@@ -136,6 +128,5 @@ bm_status bm_enhance_binarise_(const work_image_ *work, const ridge_field_ *fiel
     }
   free(kernels);
   free(input);
-  free(normalised);
   return BM_OK;
 }

@@ -1,6 +1,7 @@
 /* The extraction pipeline: resample to 500 ppi, ridge field and
- * segmentation, contextual enhancement and binarisation, thinning, minutia
- * detection and clean-up, then back to the input's pixel grid. */
+ * segmentation, contrast normalisation, ridge period, contextual
+ * enhancement and binarisation, thinning, minutia detection and clean-up,
+ * then back to the input's pixel grid. */
 #include "biomatch/bm_extract.h"
 
 #include <math.h>
@@ -95,14 +96,20 @@ bm_status bm_extract_ex(const bm_image *image, bm_template **out_template, bm_im
   minutia_candidate_ *found = NULL;
   size_t count = 0;
   bm_template *tpl = NULL;
+  float *normalised = NULL;
   bm_status status = bm_resample_to_work_(image, &work);
   if (status == BM_OK) status = bm_ridge_field_compute_(&work, &field);
   if (status == BM_OK) status = bm_ridge_field_check_fingerprint_(&field);
-  if (status == BM_OK) status = bm_ridge_frequency_compute_(&work, &field);
+  if (status == BM_OK) {
+    normalised = malloc(sizeof(float) * (size_t)work.padded_width * work.padded_height);
+    status = normalised ? bm_normalise_contrast_(&work, normalised)
+                        : bm_fail_(BM_ERR_OUT_OF_MEMORY, "normalised image");
+  }
+  if (status == BM_OK) status = bm_ridge_frequency_compute_(&work, normalised, &field);
   if (status == BM_OK && out_template) {
     ridges = malloc((size_t)work.padded_width * work.padded_height);
     if (!ridges) status = bm_fail_(BM_ERR_OUT_OF_MEMORY, "ridge image");
-    if (status == BM_OK) status = bm_enhance_binarise_(&work, &field, ridges);
+    if (status == BM_OK) status = bm_enhance_binarise_(&work, normalised, &field, ridges);
     if (status == BM_OK) {
       /* Thinning and the 8-neighbourhood tests need a blank frame. */
       const int w = work.padded_width, h = work.padded_height;
@@ -118,6 +125,7 @@ bm_status bm_extract_ex(const bm_image *image, bm_template **out_template, bm_im
   if (status == BM_OK && out_foreground) status = foreground_image_(image, &work, &field, out_foreground);
   free(found);
   free(ridges);
+  free(normalised);
   bm_ridge_field_free_(&field);
   bm_work_image_free_(&work);
   if (status != BM_OK) {

@@ -56,17 +56,20 @@ void bm_ridge_field_free_(ridge_field_ *field);
 /* Fails with BM_ERR_NOT_A_FINGERPRINT when the field holds too little ridge area. */
 bm_status bm_ridge_field_check_fingerprint_(const ridge_field_ *field);
 
-/* Fills field->period and field->clarity from the oriented gray-level
- * signature of every foreground block, smoothed and filled in from
- * neighbouring blocks, and drops unclear blocks from the foreground's margin. */
-bm_status bm_ridge_frequency_compute_(const work_image_ *work, ridge_field_ *field);
-
 /* out (padded_width x padded_height): each pixel's deviation from its local
  * mean in local standard deviations, clipped to +-2 (sweat dots, blots). */
 bm_status bm_normalise_contrast_(const work_image_ *work, float *out);
 
-/* Contextual filtering: out[i] = 1 on ridge pixels of the foreground, else 0. */
-bm_status bm_enhance_binarise_(const work_image_ *work, const ridge_field_ *field, uint8_t *ridges);
+/* Fills field->period and field->clarity from the oriented signature of the
+ * normalised image (bm_normalise_contrast_) around every foreground block,
+ * smoothed and filled in from neighbouring blocks, and drops unclear blocks
+ * from the foreground's margin. */
+bm_status bm_ridge_frequency_compute_(const work_image_ *work, const float *normalised, ridge_field_ *field);
+
+/* Contextual filtering of the normalised image: ridges[i] = 1 on ridge
+ * pixels of the foreground, else 0. */
+bm_status bm_enhance_binarise_(const work_image_ *work, const float *normalised, const ridge_field_ *field,
+                               uint8_t *ridges);
 
 /* Thins a 0/1 image (border pixels must be 0) to one-pixel-wide lines. */
 bm_status bm_thin_(uint8_t *image, int width, int height);

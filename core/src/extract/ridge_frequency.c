@@ -9,7 +9,8 @@
  *
  * Method (the "oriented window" of Hong, Wan and Jain, IEEE TPAMI 20(8),
  * 1998, with an autocorrelation instead of peak counting): around each
- * foreground block, the gray levels are averaged along the ridge direction
+ * foreground block, the gray levels (contrast-normalised, with sweat dots
+ * and blots clipped: normalise.c) are averaged along the ridge direction
  * into a signature across the ridges, which is a noisy sinusoid of the
  * ridge period. Its normalised autocorrelation peaks at the period; the
  * first peak close to the highest one is taken (a sinusoid correlates at
@@ -110,7 +111,7 @@ static float signature_period_(const float *signature, float *strength) {
   return 0;
 }
 
-bm_status bm_ridge_frequency_compute_(const work_image_ *work, ridge_field_ *field) {
+bm_status bm_ridge_frequency_compute_(const work_image_ *work, const float *normalised, ridge_field_ *field) {
   const int blocks_x = field->blocks_x, blocks_y = field->blocks_y, count = blocks_x * blocks_y;
   float *reading = malloc(sizeof(float) * 2 * (size_t)count);
   int8_t *patterns = malloc(2 * (size_t)PATTERN_ORIENTATIONS_ * PATTERN_SAMPLES_);
@@ -141,9 +142,9 @@ bm_status bm_ridge_frequency_compute_(const work_image_ *work, ridge_field_ *fie
       const int inside = cx - reach >= 0 && cy - reach >= 0 && cx + reach < width && cy + reach < height;
       float signature[SIGNATURE_];
       for (int k = 0, n = 0; k < SIGNATURE_; ++k) {
-        int sum = 0;
+        float sum = 0;
         if (inside) {
-          const uint8_t *centre = work->pixels + (size_t)cy * stride + cx;
+          const float *centre = normalised + (size_t)cy * stride + cx;
           for (int j = 0; j <= 2 * HALF_ALONG_; ++j, ++n) sum += centre[dy[n] * stride + dx[n]];
         } else {
           /* Near the image edge the window is clamped to the valid pixels. */
@@ -151,10 +152,10 @@ bm_status bm_ridge_frequency_compute_(const work_image_ *work, ridge_field_ *fie
             int x = cx + dx[n], y = cy + dy[n];
             x = x < 0 ? 0 : (x >= width ? width - 1 : x);
             y = y < 0 ? 0 : (y >= height ? height - 1 : y);
-            sum += work->pixels[(size_t)y * stride + x];
+            sum += normalised[(size_t)y * stride + x];
           }
         }
-        signature[k] = (float)sum;
+        signature[k] = sum;
       }
       float strength;
       const float period = signature_period_(signature, &strength);
