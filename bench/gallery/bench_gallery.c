@@ -158,12 +158,10 @@ static void identify_case_run(bm_bench_state *state, void *context) {
     params.penetration = c->penetration;
     params.threads = 2;
     bm_gallery_result *result = NULL;
-    const double t0 = eval_wall_seconds();
-    if (bm_gallery_identify(search_gallery, probes[iteration % PROBES], &params, &result) != BM_OK) fail("identify");
-    const double t = eval_wall_seconds() - t0;
+    if (latency_log_identify(&latencies, search_gallery, probes[iteration % PROBES], &params, &result) != BM_OK)
+      fail("identify");
     comparisons += bm_gallery_result_comparisons(result);
     bm_gallery_result_free(result);
-    latency_log_add(&latencies, t);
     ++iteration;
   }
   bm_bench_set_counter(state, "process_cpu_ms_per_search", 1e3 * (eval_cpu_seconds() - cpu0) / (double)iteration, 0);

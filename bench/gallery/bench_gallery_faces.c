@@ -95,11 +95,9 @@ static void identify_run(bm_bench_state *state, void *context) {
     bm_gallery_search_params_init(&params);
     params.threads = 1;
     bm_gallery_result *result = NULL;
-    const double t0 = eval_wall_seconds();
-    if (bm_gallery_identify(gallery, probes[iteration % PROBES], &params, &result) != BM_OK) fail("identify");
-    const double t = eval_wall_seconds() - t0;
+    if (latency_log_identify(&latencies, gallery, probes[iteration % PROBES], &params, &result) != BM_OK)
+      fail("identify");
     bm_gallery_result_free(result);
-    latency_log_add(&latencies, t);
     ++iteration;
   }
   bm_bench_set_counter(state, "process_cpu_ms_per_search", 1e3 * (eval_cpu_seconds() - cpu0) / (double)iteration, 0);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "eval_clock.h"
+
 void latency_log_add(latency_log *log, double seconds) {
   if (log->count == log->capacity) {
     const size_t capacity = log->capacity ? 2 * log->capacity : 1024;
@@ -17,6 +19,15 @@ void latency_log_add(latency_log *log, double seconds) {
     log->capacity = capacity;
   }
   log->seconds[log->count++] = seconds;
+}
+
+bm_status latency_log_identify(latency_log *log, bm_gallery *gallery, const bm_gallery_probe *probe,
+                               const bm_gallery_search_params *params, bm_gallery_result **out) {
+  const double start = eval_wall_seconds();
+  const bm_status status = bm_gallery_identify(gallery, probe, params, out);
+  const double seconds = eval_wall_seconds() - start;
+  if (status == BM_OK) latency_log_add(log, seconds);
+  return status;
 }
 
 static int compare_double(const void *a, const void *b) {
