@@ -26,7 +26,7 @@ typedef struct bench_config {
   int json;
 } bench_config;
 
-static void print_usage(FILE *out) {
+void cmd_bench_usage(FILE *out) {
   fprintf(out,
           "usage: biomatch bench [--gallery N] [--fingers F] [--face DIM] [--threads T] [--json]\n"
           "                      [--probes P] [--seed S] [--shards S] [--penetration X] [--dedup-batch B]\n"
@@ -163,10 +163,6 @@ static int parse_count(const char *text, unsigned long long low, unsigned long l
 }
 
 int cmd_bench(int argc, char **argv) {
-  if (cli_wants_help(argc, argv)) {
-    print_usage(stdout);
-    return CLI_EXIT_OK;
-  }
   bench_config c = {2000, 100, 20, 2, 0, 0, 8, 1, 1.0, 0};
   for (int i = 1; i < argc; ++i) {
     unsigned long long value = 0;
@@ -192,7 +188,7 @@ int cmd_bench(int argc, char **argv) {
     } else ok = 0;
     if (!ok) {
       fprintf(stderr, "biomatch bench: unknown option or bad value: %s %s\n", name, text);
-      print_usage(stderr);
+      cmd_bench_usage(stderr);
       return CLI_EXIT_USAGE;
     }
     ++i;

@@ -65,7 +65,7 @@ static size_t find_path(char **sorted, size_t count, const char *path) {
   return (size_t)(hit - sorted);
 }
 
-static void print_usage(FILE *out) {
+void cmd_compare_usage(FILE *out) {
   fprintf(out,
           "usage: biomatch compare [--threads N] [--json] [template reading options] < PAIRS\n"
           "Reads lines \"PROBE GALLERY\" (two template paths) from stdin and writes\n"
@@ -78,10 +78,6 @@ static void print_usage(FILE *out) {
 }
 
 int cmd_compare(int argc, char **argv) {
-  if (cli_wants_help(argc, argv)) {
-    print_usage(stdout);
-    return CLI_EXIT_OK;
-  }
   cli_template_args args;
   cli_template_args_init(&args);
   unsigned threads = 1;
@@ -98,7 +94,7 @@ int cmd_compare(int argc, char **argv) {
       }
       threads = (unsigned)value;
     } else {
-      print_usage(stderr);
+      cmd_compare_usage(stderr);
       return CLI_EXIT_USAGE;
     }
   }

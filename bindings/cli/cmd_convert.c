@@ -5,7 +5,7 @@
 
 #include "cli.h"
 
-static void print_usage(FILE *out) {
+void cmd_convert_usage(FILE *out) {
   fprintf(out,
           "usage: biomatch convert IN OUT --to iso2005|iso2011|ansi378|xyt|bm [--ppi N] [--height N]\n"
           "                        [--width N] [--view N] [--from FORMAT] [--lenient] [--iso-orientation]\n"
@@ -23,10 +23,6 @@ static void print_usage(FILE *out) {
 }
 
 int cmd_convert(int argc, char **argv) {
-  if (cli_wants_help(argc, argv)) {
-    print_usage(stdout);
-    return CLI_EXIT_OK;
-  }
   cli_template_args args;
   cli_template_args_init(&args);
   const char *paths[2] = {NULL, NULL};
@@ -44,7 +40,7 @@ int cmd_convert(int argc, char **argv) {
       target_name = argv[++i];
     } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
       fprintf(stderr, "biomatch convert: unknown option %s\n", argv[i]);
-      print_usage(stderr);
+      cmd_convert_usage(stderr);
       return CLI_EXIT_USAGE;
     } else if (path_count < 2) {
       paths[path_count++] = argv[i];
@@ -55,7 +51,7 @@ int cmd_convert(int argc, char **argv) {
   }
   bm_template_format target;
   if (path_count != 2 || !target_name) {
-    print_usage(stderr);
+    cmd_convert_usage(stderr);
     return CLI_EXIT_USAGE;
   }
   if (bm_template_format_from_name(target_name, &target) != BM_OK || target == BM_FORMAT_AUTO) {

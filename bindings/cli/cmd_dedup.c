@@ -8,7 +8,7 @@
 #include "cli_gallery.h"
 #include "cli_progress.h"
 
-static void print_usage(FILE *out) {
+void cmd_dedup_usage(FILE *out) {
   fprintf(out,
           "usage: biomatch dedup --db DIR [--fmr F] [--threads T] [--json] [--batch ID...]\n"
           "Compares every record of the gallery in DIR with every other (or, with --batch, the\n"
@@ -31,10 +31,6 @@ static int report_progress(void *context, uint64_t done, uint64_t total) {
 }
 
 int cmd_dedup(int argc, char **argv) {
-  if (cli_wants_help(argc, argv)) {
-    print_usage(stdout);
-    return CLI_EXIT_OK;
-  }
   cli_gallery_args args;
   cli_gallery_args_init(&args);
   double fmr = 1e-6;
@@ -74,7 +70,7 @@ int cmd_dedup(int argc, char **argv) {
     }
   }
   if (!args.db) {
-    print_usage(stderr);
+    cmd_dedup_usage(stderr);
     return CLI_EXIT_USAGE;
   }
   bm_gallery *gallery = NULL;

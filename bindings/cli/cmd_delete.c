@@ -4,7 +4,7 @@
 #include "cli.h"
 #include "cli_gallery.h"
 
-static void print_usage(FILE *out) {
+void cmd_delete_usage(FILE *out) {
   fprintf(out,
           "usage: biomatch delete --db DIR ID...\n"
           "Deletes the records ID... from the gallery in DIR and prints \"deleted ID\" for each once\n"
@@ -13,10 +13,6 @@ static void print_usage(FILE *out) {
 }
 
 int cmd_delete(int argc, char **argv) {
-  if (cli_wants_help(argc, argv)) {
-    print_usage(stdout);
-    return CLI_EXIT_OK;
-  }
   cli_gallery_args args;
   cli_gallery_args_init(&args);
   int first_id = 0, id_count = 0;
@@ -33,7 +29,7 @@ int cmd_delete(int argc, char **argv) {
     argv[first_id + id_count - 1] = argv[i]; /* gather the ids in place */
   }
   if (!args.db || id_count == 0) {
-    print_usage(stderr);
+    cmd_delete_usage(stderr);
     return CLI_EXIT_USAGE;
   }
   bm_gallery *gallery = NULL;

@@ -570,7 +570,7 @@ static int write_pictures(demo *d) {
 
 /* --------------------------------------------------------------- command */
 
-static void print_usage(FILE *out) {
+void cmd_demo_usage(FILE *out) {
   fprintf(out,
           "usage: biomatch demo [--out DIR] [--persons N] [--threads T] [--data DIR] [--json]\n"
           "Runs the main job on built-in data: builds a gallery of N SYNTHETIC persons (two fingers\n"
@@ -589,10 +589,6 @@ static void print_usage(FILE *out) {
 }
 
 int cmd_demo(int argc, char **argv) {
-  if (cli_wants_help(argc, argv)) {
-    print_usage(stdout);
-    return CLI_EXIT_OK;
-  }
   demo d = {0};
   d.out = "demo-out";
   d.data = BM_DEFAULT_DATA_DIR;
@@ -614,7 +610,7 @@ int cmd_demo(int argc, char **argv) {
       d.persons = value;
     } else {
       fprintf(stderr, "biomatch demo: unknown argument '%s'\n", argv[i]);
-      print_usage(stderr);
+      cmd_demo_usage(stderr);
       return CLI_EXIT_USAGE;
     }
   }

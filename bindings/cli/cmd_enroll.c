@@ -12,7 +12,7 @@
 #include "cli_gallery.h"
 #include "cli_inputs.h"
 
-static void print_usage(FILE *out) {
+void cmd_enroll_usage(FILE *out) {
   fprintf(out,
           "usage: biomatch enroll --db DIR [--batch N] [--image-ppi N] [gallery options]\n"
           "                       [template reading options] < LINES\n"
@@ -89,10 +89,6 @@ static bm_status enroll_line(bm_gallery *gallery, const char *id, int position, 
 }
 
 int cmd_enroll(int argc, char **argv) {
-  if (cli_wants_help(argc, argv)) {
-    print_usage(stdout);
-    return CLI_EXIT_OK;
-  }
   cli_gallery_input_args input;
   cli_gallery_input_args_init(&input);
   unsigned long batch = 1;
@@ -116,7 +112,7 @@ int cmd_enroll(int argc, char **argv) {
       }
     } else {
       fprintf(stderr, "biomatch enroll: unknown argument '%s'\n", argv[i]);
-      print_usage(stderr);
+      cmd_enroll_usage(stderr);
       return CLI_EXIT_USAGE;
     }
   }

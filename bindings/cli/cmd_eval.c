@@ -186,7 +186,7 @@ static void print_json_set(const char *name, size_t samples, size_t fingers, siz
          r->genuine_mean, r->impostor_mean, seconds);
 }
 
-static void print_usage(FILE *out) {
+void cmd_eval_usage(FILE *out) {
   fprintf(out,
           "usage: biomatch eval DIR... [--det OUT.png] [--json] [--threads T] [--images] [--image-ppi N]\n"
           "                            [template reading options]\n"
@@ -205,10 +205,6 @@ static void print_usage(FILE *out) {
 }
 
 int cmd_eval(int argc, char **argv) {
-  if (cli_wants_help(argc, argv)) {
-    print_usage(stdout);
-    return CLI_EXIT_OK;
-  }
   cli_template_args args;
   cli_template_args_init(&args);
   const char *det = NULL;
@@ -243,7 +239,7 @@ int cmd_eval(int argc, char **argv) {
     usage_error = 1;
   }
   if (usage_error) {
-    print_usage(stderr);
+    cmd_eval_usage(stderr);
     free(dirs);
     return CLI_EXIT_USAGE;
   }

@@ -5,7 +5,7 @@
 
 #include "cli.h"
 
-static void print_usage(FILE *out) {
+void cmd_extract_usage(FILE *out) {
   fprintf(out,
           "usage: biomatch extract IMAGE.png [-o OUT] [--to iso2005|iso2011|ansi378|xyt|bm] [--ppi N]\n"
           "                        [--overlay OUT.png] [--json]\n"
@@ -41,10 +41,6 @@ static void print_summary_json(const char *input, const char *output, const bm_i
 }
 
 int cmd_extract(int argc, char **argv) {
-  if (cli_wants_help(argc, argv)) {
-    print_usage(stdout);
-    return CLI_EXIT_OK;
-  }
   const char *input = NULL, *output = NULL, *format_name = NULL, *overlay = NULL;
   double ppi = 0;
   int json = 0;
@@ -72,7 +68,7 @@ int cmd_extract(int argc, char **argv) {
       }
     } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
       fprintf(stderr, "biomatch extract: unknown option %s\n", argv[i]);
-      print_usage(stderr);
+      cmd_extract_usage(stderr);
       return CLI_EXIT_USAGE;
     } else if (!input) {
       input = argv[i];
@@ -82,7 +78,7 @@ int cmd_extract(int argc, char **argv) {
     }
   }
   if (!input) {
-    print_usage(stderr);
+    cmd_extract_usage(stderr);
     return CLI_EXIT_USAGE;
   }
   bm_template_format format = output ? BM_FORMAT_ISO_2011 : BM_FORMAT_XYT;

@@ -13,7 +13,7 @@
 
 enum { IDENTIFY_EXIT_NO_CANDIDATE = 3 };
 
-static void print_usage(FILE *out) {
+void cmd_identify_usage(FILE *out) {
   fprintf(out,
           "usage: biomatch identify --db DIR [--top K] [--fmr F] [--position P] [--penetration X]\n"
           "                         [--threads T] [--json] [template reading options] PROBE...\n"
@@ -148,10 +148,6 @@ static int parse_double(const char *text, double low, double high, double *out) 
 }
 
 int cmd_identify(int argc, char **argv) {
-  if (cli_wants_help(argc, argv)) {
-    print_usage(stdout);
-    return CLI_EXIT_OK;
-  }
   cli_gallery_input_args input;
   cli_gallery_input_args_init(&input);
   bm_gallery_search_params params;
@@ -186,7 +182,7 @@ int cmd_identify(int argc, char **argv) {
     }
   }
   if (!input.gallery.db || probe_count == 0) {
-    print_usage(stderr);
+    cmd_identify_usage(stderr);
     free(probes);
     return CLI_EXIT_USAGE;
   }

@@ -77,7 +77,7 @@ static void print_text(const char *path, bm_template_format format, size_t view_
 }
 
 
-static void print_usage(FILE *out) {
+void cmd_info_usage(FILE *out) {
   fprintf(out,
           "usage: biomatch info FILE [--json] [--view N] [--from FORMAT] [--ppi N] [--width N] [--height N]\n"
           "                      [--lenient] [--iso-orientation]\n"
@@ -89,10 +89,6 @@ static void print_usage(FILE *out) {
 }
 
 int cmd_info(int argc, char **argv) {
-  if (cli_wants_help(argc, argv)) {
-    print_usage(stdout);
-    return CLI_EXIT_OK;
-  }
   cli_template_args args;
   cli_template_args_init(&args);
   const char *path = NULL;
@@ -102,7 +98,7 @@ int cmd_info(int argc, char **argv) {
     if (consumed) continue;
     if (argv[i][0] == '-' && argv[i][1] != '\0') {
       fprintf(stderr, "biomatch info: unknown option %s\n", argv[i]);
-      print_usage(stderr);
+      cmd_info_usage(stderr);
       return CLI_EXIT_USAGE;
     } else if (!path) {
       path = argv[i];
@@ -112,7 +108,7 @@ int cmd_info(int argc, char **argv) {
     }
   }
   if (!path) {
-    print_usage(stderr);
+    cmd_info_usage(stderr);
     return CLI_EXIT_USAGE;
   }
   unsigned char *data = NULL;

@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "cli_gallery.h"
 
-static void print_usage(FILE *out) {
+void cmd_list_usage(FILE *out) {
   fprintf(out,
           "usage: biomatch list --db DIR [--json] [--count] [--detail]\n"
           "Prints the record ids of the gallery in DIR, one per line in ascending byte order,\n"
@@ -87,10 +87,6 @@ static bm_status print_detail(bm_gallery *gallery, listing *l) {
 }
 
 int cmd_list(int argc, char **argv) {
-  if (cli_wants_help(argc, argv)) {
-    print_usage(stdout);
-    return CLI_EXIT_OK;
-  }
   cli_gallery_args args;
   cli_gallery_args_init(&args);
   int json = 0, count_only = 0, detail = 0;
@@ -107,7 +103,7 @@ int cmd_list(int argc, char **argv) {
     }
   }
   if (!args.db) {
-    print_usage(stderr);
+    cmd_list_usage(stderr);
     return CLI_EXIT_USAGE;
   }
   bm_gallery *gallery = NULL;

@@ -8,7 +8,7 @@
 
 enum { VERIFY_EXIT_NON_MATCH = 3 };
 
-static void print_usage(FILE *out) {
+void cmd_verify_usage(FILE *out) {
   fprintf(out,
           "usage: biomatch verify A B [--fmr R] [--json] [template reading options]\n"
           "Compares templates A and B and prints the score, the threshold for the target false\n"
@@ -18,10 +18,6 @@ static void print_usage(FILE *out) {
 }
 
 int cmd_verify(int argc, char **argv) {
-  if (cli_wants_help(argc, argv)) {
-    print_usage(stdout);
-    return CLI_EXIT_OK;
-  }
   cli_template_args args;
   cli_template_args_init(&args);
   const char *paths[2] = {NULL, NULL};
@@ -41,12 +37,12 @@ int cmd_verify(int argc, char **argv) {
     } else if (argv[i][0] != '-' && path_count < 2) {
       paths[path_count++] = argv[i];
     } else {
-      print_usage(stderr);
+      cmd_verify_usage(stderr);
       return CLI_EXIT_USAGE;
     }
   }
   if (path_count != 2) {
-    print_usage(stderr);
+    cmd_verify_usage(stderr);
     return CLI_EXIT_USAGE;
   }
   float threshold;

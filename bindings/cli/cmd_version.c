@@ -3,12 +3,13 @@
 
 #include "cli.h"
 
+void cmd_version_usage(FILE *out) {
+  fprintf(out,
+          "usage: biomatch version [--json]\nPrints the library version, ABI version and the instruction set in use.\n"
+          "  --json   {\"version\": \"X.Y.Z\", \"abi\": N, \"isa\": \"...\", \"best_isa\": \"...\"}\n");
+}
+
 int cmd_version(int argc, char **argv) {
-  if (cli_wants_help(argc, argv)) {
-    printf("usage: biomatch version [--json]\nPrints the library version, ABI version and the instruction set in use.\n"
-           "  --json   {\"version\": \"X.Y.Z\", \"abi\": N, \"isa\": \"...\", \"best_isa\": \"...\"}\n");
-    return CLI_EXIT_OK;
-  }
   int json = 0;
   for (int i = 1; i < argc; ++i) {
     if (strcmp(argv[i], "--json") == 0) json = 1;
