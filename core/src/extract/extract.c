@@ -1,6 +1,6 @@
 /* The extraction pipeline: resample to 500 ppi, ridge field and
  * segmentation, contrast normalisation, ridge period, contextual
- * enhancement and binarisation, thinning, minutia detection and clean-up,
+ * enhancement and binarisation, pore filling, thinning, minutia detection and clean-up,
  * then back to the input's pixel grid. */
 #include "biomatch/bm_extract.h"
 
@@ -110,6 +110,7 @@ bm_status bm_extract_ex(const bm_image *image, bm_template **out_template, bm_im
     ridges = malloc((size_t)work.padded_width * work.padded_height);
     if (!ridges) status = bm_fail_(BM_ERR_OUT_OF_MEMORY, "ridge image");
     if (status == BM_OK) status = bm_enhance_binarise_(&work, normalised, &field, ridges);
+    if (status == BM_OK) status = bm_fill_pores_(ridges, work.padded_width, work.padded_height);
     if (status == BM_OK) {
       /* Thinning and the 8-neighbourhood tests need a blank frame. */
       const int w = work.padded_width, h = work.padded_height;

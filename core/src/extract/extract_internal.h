@@ -71,6 +71,10 @@ bm_status bm_ridge_frequency_compute_(const work_image_ *work, const float *norm
 bm_status bm_enhance_binarise_(const work_image_ *work, const float *normalised, const ridge_field_ *field,
                                uint8_t *ridges);
 
+/* Turns valley holes no larger than a sweat pore, enclosed by ridge pixels
+ * (4-connected, not touching the image edge), into ridge. */
+bm_status bm_fill_pores_(uint8_t *ridges, int width, int height);
+
 /* Thins a 0/1 image (border pixels must be 0) to one-pixel-wide lines. */
 bm_status bm_thin_(uint8_t *image, int width, int height);
 

@@ -8,6 +8,7 @@ set(BM_EXTRACT_SOURCES
   core/src/extract/ridge_frequency.c
   core/src/extract/normalise.c
   core/src/extract/enhance.c
+  core/src/extract/pores.c
   core/src/extract/skeleton.c
   core/src/extract/minutiae.c
   core/src/extract/extract.c
