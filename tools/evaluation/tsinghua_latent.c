@@ -45,8 +45,9 @@ void tsinghua_free_pairs(char **names, size_t count) {
   free(names);
 }
 
-/* Path of the single .xyt file in DIR/Latent_Latent/<pair>/<role>, or 0. */
-static int find_xyt(const char *dir, const char *pair, const char *role, char *path, size_t capacity) {
+/* Path of the first file ending in `suffix` in DIR/Latent_Latent/<pair>/<role>, or 0. */
+static int find_file(const char *dir, const char *pair, const char *role, const char *suffix, char *path,
+                     size_t capacity) {
   char folder[2048];
   snprintf(folder, sizeof folder, "%s/Latent_Latent/%s/%s", dir, pair, role);
   DIR *d = opendir(folder);
@@ -54,8 +55,8 @@ static int find_xyt(const char *dir, const char *pair, const char *role, char *p
   struct dirent *entry;
   int found = 0;
   while ((entry = readdir(d)) != NULL) {
-    const size_t length = strlen(entry->d_name);
-    if (length > 4 && strcmp(entry->d_name + length - 4, ".xyt") == 0) {
+    const size_t length = strlen(entry->d_name), suffix_length = strlen(suffix);
+    if (length > suffix_length && strcmp(entry->d_name + length - suffix_length, suffix) == 0) {
       found = snprintf(path, capacity, "%s/%s", folder, entry->d_name) < (int)capacity;
       break;
     }
@@ -66,7 +67,7 @@ static int find_xyt(const char *dir, const char *pair, const char *role, char *p
 
 bm_status tsinghua_read_print(const char *dir, const char *pair, const char *role, bm_template **out) {
   char path[4096];
-  if (!find_xyt(dir, pair, role, path, sizeof path)) return BM_ERR_NOT_FOUND;
+  if (!find_file(dir, pair, role, ".xyt", path, sizeof path)) return BM_ERR_NOT_FOUND;
   bm_read_options options;
   bm_read_options_init(&options);
   options.format = BM_FORMAT_XYT;
@@ -74,6 +75,17 @@ bm_status tsinghua_read_print(const char *dir, const char *pair, const char *rol
   options.xyt_height = 512;
   options.xyt_ppi = 500;
   return bm_template_read_file_ex(path, &options, out);
+}
+
+bm_status tsinghua_extract_print(const char *dir, const char *pair, const char *role, bm_template **out) {
+  *out = NULL;
+  char path[4096];
+  if (!find_file(dir, pair, role, ".png", path, sizeof path)) return BM_ERR_NOT_FOUND;
+  bm_image *image = NULL;
+  bm_status status = bm_image_load_file(path, 500, &image);
+  if (status == BM_OK) status = bm_extract(image, out);
+  bm_image_free(image);
+  return status;
 }
 
 void tsinghua_crop(bm_template *tpl, size_t keep) {
