@@ -109,17 +109,24 @@ START_TEST(branch_along_the_flow_is_kept) {
 }
 END_TEST
 
+/* Horizontal ridges 12 px apart, all whole but the one at the returned row,
+ * which runs from the left edge to x = 140 and stops there. */
+static int dotted_ridge_scene(scene *s) {
+  scene_init(s, 12.0f);
+  const int y = 40 + 12 * 10;
+  for (int row = 40; row < SIDE - 40; row += 12)
+    if (row != y) draw_line(s, 40, row, SIDE - 41, row);
+  draw_line(s, 40, y, 140, y);
+  return y;
+}
+
 /* A dotted ridge: a gap, a fragment shorter than the short-ridge length, a
  * gap, and the ridge goes on. The fragment is removed; the endings either
  * side of it, 28 px apart (more than the broken-ridge distance at a 12 px
  * period), are the near sides of gaps and go too. */
 START_TEST(endings_facing_a_fragment_are_removed) {
   scene s;
-  scene_init(&s, 12.0f);
-  const int y = 40 + 12 * 10;
-  for (int row = 40; row < SIDE - 40; row += 12)
-    if (row != y) draw_line(&s, 40, row, SIDE - 41, row);
-  draw_line(&s, 40, y, 140, y);
+  const int y = dotted_ridge_scene(&s);
   draw_line(&s, 148, y, 160, y);
   draw_line(&s, 168, y, SIDE - 41, y);
   minutia_candidate_ *found = NULL;
@@ -135,11 +142,7 @@ END_TEST
  * a ridge ending. */
 START_TEST(ending_away_from_a_fragment_is_kept) {
   scene s;
-  scene_init(&s, 12.0f);
-  const int y = 40 + 12 * 10;
-  for (int row = 40; row < SIDE - 40; row += 12)
-    if (row != y) draw_line(&s, 40, row, SIDE - 41, row);
-  draw_line(&s, 40, y, 140, y);
+  const int y = dotted_ridge_scene(&s);
   draw_line(&s, 176, y, 188, y); /* 36 px on: three periods */
   minutia_candidate_ *found = NULL;
   size_t count = 0;
