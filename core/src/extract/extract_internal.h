@@ -52,6 +52,13 @@ bm_status bm_resample_to_work_(const bm_image *image, work_image_ *out);
 void bm_work_image_free_(work_image_ *work);
 
 bm_status bm_ridge_field_compute_(const work_image_ *work, ridge_field_ *field);
+/* Sigma, pixels at 500 ppi, of the low-pass the ridge field's gradients are
+ * taken on (half amplitude at the finest ridge period read). */
+float bm_gradient_smoothing_sigma_(void);
+/* out (padded_width x padded_height) = the padded work image smoothed by a
+ * normalised Gaussian of `sigma` (<= 1 px; 7 taps, edges replicated);
+ * row: scratch of padded_width floats. */
+void bm_gaussian_smooth_(const work_image_ *work, float sigma, float *out, float *row);
 void bm_ridge_field_free_(ridge_field_ *field);
 /* Fails with BM_ERR_NOT_A_FINGERPRINT when the field holds too little ridge area. */
 bm_status bm_ridge_field_check_fingerprint_(const ridge_field_ *field);
