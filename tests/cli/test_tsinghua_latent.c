@@ -1,7 +1,8 @@
 /* tools/evaluation/tsinghua_latent.c, the latent set reader of
  * bm_eval_latent and bm_eval_prefilter: pair listing (numeric order, hidden
  * entries, the limit, a missing folder), reading a role's .xyt file (found,
- * absent, malformed) and cropping to the minutiae nearest the centroid.
+ * absent, malformed), extracting a role's image (absent, undecodable) and
+ * cropping to the minutiae nearest the centroid.
  * Works on a small set written to a temporary folder; a last case reads the
  * shared set and is skipped visibly when it is absent. */
 #include <check.h>
@@ -117,6 +118,17 @@ START_TEST(prints_are_read_or_their_absence_and_damage_reported) {
 }
 END_TEST
 
+START_TEST(images_are_extracted_or_their_absence_and_damage_reported) {
+  write_file("Latent_Latent/2/latent/2_latent.png", "\x89PNG\r\n\x1a\n truncated");
+  bm_template *tpl = NULL;
+  ck_assert_int_eq(tsinghua_extract_print(root, "1", "latent", &tpl), BM_ERR_NOT_FOUND);
+  ck_assert_ptr_null(tpl);
+  ck_assert_int_eq(tsinghua_extract_print(root, "3", "sensor", &tpl), BM_ERR_NOT_FOUND);
+  ck_assert_int_eq(tsinghua_extract_print(root, "2", "latent", &tpl), BM_ERR_IMAGE_DECODE);
+  ck_assert_ptr_null(tpl);
+}
+END_TEST
+
 START_TEST(cropping_keeps_the_minutiae_nearest_the_centroid) {
   bm_template *tpl = NULL;
   ck_assert_int_eq(tsinghua_read_print(root, "1", "latent", &tpl), BM_OK);
@@ -146,6 +158,11 @@ START_TEST(the_shared_set_has_84_readable_pairs) {
       bm_template_free(tpl);
     }
   }
+  /* The image of a print extracts too (the whole set: bm_eval_extract_latent). */
+  bm_template *extracted = NULL;
+  ck_assert_int_eq(tsinghua_extract_print(dir, names[0], "sensor", &extracted), BM_OK);
+  ck_assert_uint_gt(bm_template_minutia_count(extracted), 10);
+  bm_template_free(extracted);
   tsinghua_free_pairs(names, count);
 }
 END_TEST
@@ -158,6 +175,7 @@ int main(void) {
   tcase_add_test(folder, the_pair_limit_is_respected_and_the_kept_pairs_sorted);
   tcase_add_test(folder, a_missing_folder_is_reported);
   tcase_add_test(folder, prints_are_read_or_their_absence_and_damage_reported);
+  tcase_add_test(folder, images_are_extracted_or_their_absence_and_damage_reported);
   tcase_add_test(folder, cropping_keeps_the_minutiae_nearest_the_centroid);
   suite_add_tcase(suite, folder);
   TCase *shared = tcase_create("shared_data");
